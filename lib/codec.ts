@@ -1,0 +1,99 @@
+import type { SocketMessageEvent } from './events.js';
+
+/** Something that can be sent as a Blob: matches the runtime's `Blob` without requiring DOM types. */
+export interface BlobLike {
+  readonly size: number;
+  readonly type: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** What a socket can put on the wire: text, or binary as an ArrayBuffer, a typed array or view, or a Blob. */
+export type WebSocketData = string | ArrayBuffer | ArrayBufferView | BlobLike;
+
+/** Turns an outgoing value into data a socket can send. It may throw for a value it cannot encode. */
+export type Serializer<Out> = (value: Out) => WebSocketData;
+
+/** Turns an incoming message event into the value `messages$` emits. It may throw for a message it cannot decode. */
+export type Deserializer<In> = (event: SocketMessageEvent) => In;
+
+/** The default serializer: strings and binary data pass unchanged. */
+export function identitySerializer<Out>(value: Out): WebSocketData {
+  return value as unknown as WebSocketData;
+}
+
+/** The default deserializer: the event's `data`, unchanged. */
+export function dataDeserializer<In>(event: SocketMessageEvent): In {
+  return event.data as In;
+}
+
+/**
+ * Whether a value can be handed to a socket's `send`. Checks by internal tag rather than
+ * `instanceof`, so buffers from another realm (a worker, a test sandbox) are recognised.
+ */
+export function isWebSocketData(value: unknown): value is WebSocketData {
+  if (typeof value === 'string') return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (ArrayBuffer.isView(value)) return true;
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object ArrayBuffer]' || tag === '[object Blob]' || tag === '[object File]';
+}
+
+/** A short name for a value's type, for error messages (`null`, `undefined`, `object (Object)`, `function`). */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return typeof value;
+}
+
+/**
+ * Encodes a value as JSON text for sending.
+ *
+ * Unlike a bare `JSON.stringify`, it refuses what JSON cannot carry instead of sending
+ * `undefined`: a `TypeError` for `undefined`, functions and symbols, and for BigInt values and
+ * cycles (with the original error as `cause`).
+ *
+ * @example
+ * new ReactiveWebSocket<Reply, Request>({ url, serializer: jsonSerializer, deserializer: jsonDeserializer });
+ */
+export function jsonSerializer(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (cause) {
+    throw new TypeError(
+      `reactive-websocket: cannot encode the message as JSON: ${(cause as Error).message}. ` +
+        'Remove BigInt values and circular references, or pass a serializer that handles them.',
+      { cause },
+    );
+  }
+  if (text === undefined) {
+    throw new TypeError(
+      `reactive-websocket: cannot encode a value of type ${describeType(value)} as JSON. ` +
+        'Send an object, array, string, number, boolean or null.',
+    );
+  }
+  return text;
+}
+
+// Keys that, merged into an ordinary object later, would reach its prototype.
+const UNSAFE_KEYS = /"(?:__proto__|constructor|prototype)"\s*:/;
+
+/**
+ * Decodes a text message as JSON. Throws (so the socket reports a `DeserializationError` and
+ * skips the message) for binary data and for text that is not JSON.
+ *
+ * Keys named `__proto__`, `constructor` and `prototype` are dropped, so a decoded message can
+ * never carry a prototype into code that merges it into another object.
+ */
+export function jsonDeserializer<In = unknown>(event: SocketMessageEvent): In {
+  const { data } = event;
+  if (typeof data !== 'string') {
+    throw new TypeError(`expected a text message holding JSON, got binary data (${describeType(data)})`);
+  }
+  // The reviver costs a walk of the whole value, so it runs only when a risky key may be present.
+  return (UNSAFE_KEYS.test(data) ? JSON.parse(data, dropUnsafeKeys) : JSON.parse(data)) as In;
+}
+
+function dropUnsafeKeys(key: string, value: unknown): unknown {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value;
+}

@@ -1,0 +1,138 @@
+/**
+ * Thrown where the runtime has no `WebSocket` and none was passed as `WebSocketCtor`.
+ *
+ * The name follows the `NotImplementedError` of the module this library's facade comes from.
+ */
+export class NotImplementedError extends Error {
+  override readonly name = 'NotImplementedError';
+}
+
+/**
+ * Thrown by `send()` when the outbox is full and the overflow policy is `'error'`.
+ *
+ * Nothing was queued: the message that caused it is still the caller's.
+ */
+export class BufferOverflowError extends Error {
+  override readonly name = 'BufferOverflowError';
+
+  /**
+   * @param limit - the `buffer.limit` that was reached.
+   * @param url - the socket's URL, credentials redacted.
+   */
+  constructor(
+    readonly limit: number,
+    url: string,
+  ) {
+    super(
+      `reactive-websocket: cannot queue the message: the outbox already holds ${limit} messages ` +
+        `(buffer.limit) while the socket to ${url} is not open. Wait for 'open', raise buffer.limit, ` +
+        `or stop sending while the connection is down.`,
+    );
+  }
+}
+
+/** How a socket came to be closed for good, carried by {@link SocketClosedError}. */
+export interface ClosedBy {
+  /** `'client'` after `close()`, `'server'` or `'network'` when the connection ended without it. */
+  readonly by: 'client' | 'server' | 'network';
+  /** The close code, if one is known. */
+  readonly code?: number;
+  /** The close reason, if one was given. */
+  readonly reason?: string;
+}
+
+/**
+ * Thrown by `send()` once the socket is closed for good, and reported on `error$` for
+ * messages that were queued but never sent because the socket closed first.
+ */
+export class SocketClosedError extends Error {
+  override readonly name = 'SocketClosedError';
+
+  /**
+   * @param url - the socket's URL, credentials redacted.
+   * @param closed - who closed it, with which code and reason.
+   * @param unsent - messages that were queued and never reached the socket (empty when thrown by `send()`).
+   */
+  constructor(
+    url: string,
+    readonly closed: ClosedBy,
+    readonly unsent: readonly unknown[] = [],
+  ) {
+    const how =
+      `socket to ${url} was closed by the ${closed.by}` +
+      (closed.code === undefined ? '' : ` with code ${closed.code}`) +
+      (closed.reason ? ` (${JSON.stringify(closed.reason)})` : '');
+    super(
+      unsent.length > 0
+        ? `reactive-websocket: ${unsent.length} queued message(s) were not sent: the ${how} before they ` +
+            `could be delivered. Send them again on a new socket, or enable reconnect.`
+        : `reactive-websocket: cannot send after the socket closed (${how}). Create a new socket or enable reconnect.`,
+    );
+  }
+}
+
+/**
+ * Reported on `error$` when the `deserializer` throws for an incoming message.
+ *
+ * The message is skipped; `messages$` keeps going.
+ */
+export class DeserializationError extends Error {
+  override readonly name = 'DeserializationError';
+
+  /**
+   * @param event - the raw message event the deserializer was given.
+   * @param cause - what the deserializer threw.
+   */
+  constructor(
+    readonly event: { readonly data: unknown },
+    cause: unknown,
+  ) {
+    super(
+      `reactive-websocket: the deserializer threw for an incoming message (${preview(event.data)}): ` +
+        `${describeError(cause)}. The message was skipped; check the server's format or make the deserializer accept it.`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Reported on `error$` when the runtime's socket reports an error: a refused or failed
+ * connection, a protocol error. Browsers give no detail; `ws` gives its message.
+ */
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+
+  /**
+   * @param url - the socket's URL, credentials redacted.
+   * @param detail - what the runtime said, if anything.
+   */
+  constructor(url: string, detail?: string, options?: { cause?: unknown }) {
+    super(
+      `reactive-websocket: the connection to ${url} failed` +
+        (detail ? `: ${detail}` : ' (the runtime gave no detail)') +
+        '. Check that the server is running and reachable; a close event follows.',
+      options,
+    );
+  }
+}
+
+const PREVIEW_CHARS = 1024;
+
+/** A short, safe description of message data for error messages. */
+export function preview(data: unknown): string {
+  if (typeof data === 'string') {
+    const cut = data.length > PREVIEW_CHARS ? `${data.slice(0, PREVIEW_CHARS)}…` : data;
+    return `text of ${data.length} characters: ${JSON.stringify(cut)}`;
+  }
+  if (data !== null && typeof data === 'object') {
+    const size = (data as { byteLength?: unknown; size?: unknown }).byteLength ?? (data as { size?: unknown }).size;
+    const kind = Object.prototype.toString.call(data).slice(8, -1);
+    return typeof size === 'number' ? `${kind} of ${size} bytes` : kind;
+  }
+  return typeof data;
+}
+
+/** The message of an error, or the value itself for anything thrown that is not an Error. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

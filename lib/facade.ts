@@ -1,0 +1,136 @@
+import { map, type Observable, type Subscription } from 'rxjs';
+import { describeType } from './codec.js';
+import { assertEventType, type SocketCloseEvent, type SocketErrorEvent, type SocketOpenEvent } from './events.js';
+import { ReactiveWebSocket, type ReactiveWebSocketConfig } from './reactive-websocket.js';
+import { callSafely } from './report.js';
+
+/**
+ * Whether this runtime has a global `WebSocket`. Where it is `false`, `websocket()` throws
+ * `NotImplementedError` unless `options.WebSocketCtor` is given.
+ */
+export const supported: boolean = typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function';
+
+/** What a `message` handler receives: `data` holds the server's message, decoded by the `deserializer`. */
+export interface MessageHandlerEvent<In = unknown> {
+  readonly type: 'message';
+  readonly data: In;
+}
+
+/** The event each handler receives, by event name. */
+export interface CallbackEvents<In = unknown> {
+  open: SocketOpenEvent;
+  message: MessageHandlerEvent<In>;
+  error: SocketErrorEvent;
+  close: SocketCloseEvent;
+}
+
+/** The events a handler can be bound to: `'open' | 'message' | 'error' | 'close'`. */
+export type CallbackEventName = keyof CallbackEvents;
+
+/** A handler for event `E`. */
+export type Handler<In, E extends CallbackEventName> = (event: CallbackEvents<In>[E]) => void;
+
+/** Options of {@link websocket}: those of a {@link ReactiveWebSocket} but the URL. */
+export type WebSocketOptions<In = unknown, Out = unknown> = Omit<ReactiveWebSocketConfig<In, Out>, 'url'>;
+
+/**
+ * A socket for callback-style code, as `websocket(host)` returns it.
+ *
+ * @typeParam In - the type of decoded incoming messages.
+ * @typeParam Out - the type of outgoing messages before encoding.
+ */
+export interface CallbackWebSocket<In = unknown, Out = unknown> {
+  /**
+   * Calls `handler` on each event named `evt`. Handlers of one event run in the order they were
+   * bound; binding the same function twice to one event has no further effect. A handler that
+   * throws is reported (`reportError`, else `console.error`) and the others still run.
+   * @throws TypeError for an unknown event name or a handler that is not a function.
+   */
+  bind<E extends CallbackEventName>(evt: E, handler: Handler<In, E>): void;
+  /**
+   * Stops calling `handler` for `evt`; without `handler`, removes every handler of `evt`.
+   * @throws TypeError for an unknown event name.
+   */
+  unbind<E extends CallbackEventName>(evt: E, handler?: Handler<In, E>): void;
+  /** Sends a message, queued until the connection opens. Throws as {@link ReactiveWebSocket.send} does. */
+  send(data: Out): void;
+  /** Closes the connection: code 1000 or 3000-4999, reason at most 123 UTF-8 bytes. */
+  close(code?: number, reason?: string): void;
+  /** The reactive socket underneath, for code that wants its streams. */
+  readonly socket: ReactiveWebSocket<In, Out>;
+}
+
+/**
+ * Opens a WebSocket for callback-style code: `bind` handlers to `open`, `message`, `error` and
+ * `close`, then `send` and `close`. It connects at once. A connection that fails calls the `error`
+ * handlers, then the `close` handlers.
+ *
+ * @param host - `ws:` or `wss:` URL (`http:`/`https:` are mapped to them).
+ * @param options - as for {@link ReactiveWebSocket}, without `url`.
+ * @throws NotImplementedError where the runtime has no WebSocket and no `WebSocketCtor` is given.
+ * @throws SyntaxError for a URL a browser would reject.
+ *
+ * @example
+ * const ws = websocket('ws://127.0.0.1:8080');
+ * ws.bind('open', () => ws.send('hello'));
+ * ws.bind('message', (event) => console.log(event.data));
+ * ws.bind('close', () => console.log('closed'));
+ */
+export function websocket<In = unknown, Out = unknown>(
+  host: string | URL,
+  options?: WebSocketOptions<In, Out>,
+): CallbackWebSocket<In, Out> {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`reactive-websocket: websocket(host, options) takes an options object, not ${describeType(options)}.`);
+  }
+  if (options !== undefined && 'url' in options) {
+    throw new TypeError('reactive-websocket: websocket(host, options) takes the URL as host; remove url from the options.');
+  }
+  return new CallbackSocket(new ReactiveWebSocket<In, Out>({ ...options, url: host }));
+}
+
+class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
+  private readonly bindings = new Map<CallbackEventName, Map<unknown, Subscription>>();
+
+  constructor(readonly socket: ReactiveWebSocket<In, Out>) {}
+
+  bind<E extends CallbackEventName>(evt: E, handler: Handler<In, E>): void {
+    assertEventType(evt);
+    if (typeof handler !== 'function') {
+      throw new TypeError(`reactive-websocket: bind(${JSON.stringify(evt)}, handler) needs a function, not ${describeType(handler)}.`);
+    }
+    let handlers = this.bindings.get(evt);
+    if (handlers === undefined) this.bindings.set(evt, (handlers = new Map()));
+    if (handlers.has(handler)) return;
+    const events = this.events(evt) as Observable<CallbackEvents<In>[E]>;
+    handlers.set(
+      handler,
+      events.subscribe((event) => callSafely(handler, event)),
+    );
+  }
+
+  unbind<E extends CallbackEventName>(evt: E, handler?: Handler<In, E>): void {
+    assertEventType(evt);
+    const handlers = this.bindings.get(evt);
+    if (handlers === undefined) return;
+    for (const [bound, subscription] of handlers) {
+      if (handler === undefined || bound === handler) {
+        subscription.unsubscribe();
+        handlers.delete(bound);
+      }
+    }
+  }
+
+  send(data: Out): void {
+    this.socket.send(data);
+  }
+
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason);
+  }
+
+  private events(evt: CallbackEventName): Observable<CallbackEvents<In>[CallbackEventName]> {
+    if (evt !== 'message') return this.socket.on(evt);
+    return this.socket.messages$.pipe(map((data): MessageHandlerEvent<In> => ({ type: 'message', data })));
+  }
+}

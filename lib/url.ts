@@ -1,0 +1,83 @@
+/** The URL schemes a socket accepts; `http:` and `https:` are mapped to `ws:` and `wss:`. */
+export const ACCEPTED_SCHEMES: readonly string[] = ['ws:', 'wss:', 'http:', 'https:'];
+
+const SCHEME_MAP: Readonly<Record<string, string>> = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' };
+
+/**
+ * Replaces the user name and password of a URL with `***`, for error messages and logs.
+ * Works on strings that do not parse as URLs, too.
+ */
+export function redactUrl(url: string | URL): string {
+  const text = String(url);
+  // Greedy up to the last '@' of the authority: a password may itself contain '@'.
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+}
+
+/**
+ * Checks a socket URL the way browsers do and returns it as an absolute `ws:` or `wss:` URL.
+ *
+ * @param input - the URL as the user gave it.
+ * @param base - what a relative URL resolves against (a page's base URL); none in Node.
+ * @throws SyntaxError naming the (redacted) URL when it does not parse, is relative without a
+ *   base, has a fragment, or has a scheme other than ws, wss, http or https.
+ */
+export function normalizeUrl(input: string | URL, base?: string): string {
+  let url: URL;
+  try {
+    url = new URL(String(input), base);
+  } catch {
+    throw new SyntaxError(
+      `reactive-websocket: ${JSON.stringify(redactUrl(input))} is not a valid WebSocket URL` +
+        (base === undefined ? ' (a relative URL needs a page to resolve against; give an absolute ws:// or wss:// URL)' : '') +
+        '. Use ws://host:port/path or wss://host/path.',
+    );
+  }
+  const scheme = SCHEME_MAP[url.protocol];
+  if (scheme === undefined) {
+    throw new SyntaxError(
+      `reactive-websocket: ${JSON.stringify(redactUrl(url))} has the scheme ${JSON.stringify(url.protocol)}; ` +
+        `a WebSocket URL must use one of ${ACCEPTED_SCHEMES.join(' ')} (http and https become ws and wss).`,
+    );
+  }
+  if (url.hash !== '' || url.href.endsWith('#')) {
+    throw new SyntaxError(
+      `reactive-websocket: ${JSON.stringify(redactUrl(url))} has a fragment (#…), which WebSocket URLs may not have. Remove it.`,
+    );
+  }
+  url.protocol = scheme;
+  return url.href;
+}
+
+/** The base URL of the current page, where there is one (browsers); `undefined` in Node. */
+export function pageBaseUrl(): string | undefined {
+  const page = globalThis as { document?: { baseURI?: unknown }; location?: { href?: unknown } };
+  const base = page.document?.baseURI ?? page.location?.href;
+  return typeof base === 'string' ? base : undefined;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Checks subprotocol names as browsers do: each a non-empty HTTP token, none repeated.
+ *
+ * @returns the names as an array (empty when none were given).
+ * @throws SyntaxError naming the offending value.
+ */
+export function normalizeProtocols(protocols: string | readonly string[] | undefined): string[] {
+  if (protocols === undefined) return [];
+  const list = typeof protocols === 'string' ? [protocols] : [...protocols];
+  const seen = new Set<string>();
+  for (const protocol of list) {
+    if (typeof protocol !== 'string' || !TOKEN.test(protocol)) {
+      throw new SyntaxError(
+        `reactive-websocket: ${JSON.stringify(protocol)} is not a valid subprotocol name; ` +
+          'use letters, digits and !#$%&\'*+-.^_`|~ only, with no spaces or separators.',
+      );
+    }
+    if (seen.has(protocol)) {
+      throw new SyntaxError(`reactive-websocket: the subprotocol ${JSON.stringify(protocol)} is listed twice; list each once.`);
+    }
+    seen.add(protocol);
+  }
+  return list;
+}
