@@ -61,14 +61,14 @@ export function jsonSerializer(value: unknown): string {
     text = JSON.stringify(value);
   } catch (cause) {
     throw new TypeError(
-      `reactive-websocket: cannot encode the message as JSON: ${(cause as Error).message}. ` +
+      `cannot encode the message as JSON: ${(cause as Error).message}. ` +
         'Remove BigInt values and circular references, or pass a serializer that handles them.',
       { cause },
     );
   }
   if (text === undefined) {
     throw new TypeError(
-      `reactive-websocket: cannot encode a value of type ${describeType(value)} as JSON. ` +
+      `cannot encode a value of type ${describeType(value)} as JSON. ` +
         'Send an object, array, string, number, boolean or null.',
     );
   }

@@ -192,7 +192,13 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
 
     this.currentState = this.lazy ? 'closed' : 'connecting';
     this.states = new BehaviorSubject<SocketState>(this.currentState);
-    this.state$ = this.states.asObservable();
+    // Once closed for good the subject has completed; a late subscriber still learns the final state.
+    this.state$ = new Observable<SocketState>((subscriber) => {
+      if (this.closedFor === undefined) return this.states.subscribe(subscriber);
+      subscriber.next(this.currentState);
+      subscriber.complete();
+      return undefined;
+    });
     this.events$ = this.counted(this.events.asObservable());
     this.open$ = this.on('open');
     this.message$ = this.on('message');
@@ -384,7 +390,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
       data = this.serializer(value);
     } catch (cause) {
       throw new TypeError(
-        `reactive-websocket: cannot send: the serializer threw ${describeError(cause)}. Nothing was sent or queued.`,
+        `reactive-websocket: the serializer threw, so nothing was sent or queued: ${describeError(cause)}`,
         { cause },
       );
     }
