@@ -34,10 +34,11 @@ export interface WebSocketLike {
   readonly bufferedAmount: number;
   readonly protocol: string;
   binaryType: string;
-  send(data: WebSocketData): void;
+  /** Blobs are also passed here; they are left out of the signature so that `ws`'s `send` fits it. */
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: SocketEventType, listener: (event: never) => void): void;
-  removeEventListener(type: SocketEventType, listener: (event: never) => void): void;
+  addEventListener(type: SocketEventType, listener: (event: { readonly type: string }) => void): void;
+  removeEventListener(type: SocketEventType, listener: (event: { readonly type: string }) => void): void;
 }
 
 /** A WebSocket constructor: `globalThis.WebSocket`, or `WebSocket` from the `ws` package. */
@@ -255,7 +256,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
       throw new SocketClosedError(this.url, this.closedFor ?? { by: 'client', ...this.closeRequest });
     }
     const data = this.encode(value);
-    if (this.currentState === 'open') this.connection!.socket.send(data);
+    if (this.currentState === 'open') this.connection!.socket.send(data as string);
     else this.outbox.push(data);
   }
 
@@ -328,7 +329,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   private opened(socket: WebSocketLike): void {
-    for (let data = this.outbox.shift(); data !== undefined; data = this.outbox.shift()) socket.send(data);
+    for (let data = this.outbox.shift(); data !== undefined; data = this.outbox.shift()) socket.send(data as string);
     this.setState('open');
     this.events.next(OPEN_EVENT);
   }

@@ -26,6 +26,11 @@ afterEach(() => {
   WS.clean();
 });
 
+/** mock-socket passes the close event to the server side's close handler, though its types say it passes nothing. */
+function onClientClose(client: { on(event: 'close', callback: () => void): void }, callback: (event: { code: number; reason: string }) => void): void {
+  client.on('close', callback as unknown as () => void);
+}
+
 /** A socket on the mock server, already open. */
 async function openSocket<In = unknown, Out = unknown>(
   config: Partial<ConstructorParameters<typeof ReactiveWebSocket<In, Out>>[0] & object> = {},
@@ -432,8 +437,8 @@ describe('close', () => {
   it('sends the code and reason, and does nothing when called again', async () => {
     let serverSaw: { code: number; reason: string } | undefined;
     server.on('connection', (client) =>
-      client.on('close', (event: unknown) => {
-        serverSaw ??= event as { code: number; reason: string };
+      onClientClose(client, (event) => {
+        serverSaw ??= event;
       }),
     );
     const socket = await openSocket();
@@ -468,7 +473,7 @@ describe('as an RxJS Observable and Observer', () => {
 
   it('is an Observer: source$.subscribe(socket) sends each value and closes with 1000 on complete', async () => {
     const closes: number[] = [];
-    server.on('connection', (client) => client.on('close', (event: unknown) => closes.push((event as { code: number }).code)));
+    server.on('connection', (client) => onClientClose(client, (event) => closes.push(event.code)));
     const socket = await openSocket<string, string>();
     const source = new Subject<string>();
     source.subscribe(socket);
