@@ -7,6 +7,9 @@ export const MAX_REASON_BYTES = 123;
  */
 export const CLOSE_CODE_OBSERVER_ERROR = 4000;
 
+/** The close code of a connection the heartbeat presumed dead (nothing arrived in `interval + timeout`). */
+export const CLOSE_CODE_HEARTBEAT_TIMEOUT = 4010;
+
 /**
  * Checks a close code and reason by the browser rule, on every runtime: the code is an integer,
  * 1000 or 3000-4999; the reason is a string of at most 123 UTF-8 bytes.

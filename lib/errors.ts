@@ -136,3 +136,20 @@ export function preview(data: unknown): string {
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+/**
+ * Reported on `error$` when reconnection gives up: `reconnect.attempts` attempts in a row failed,
+ * or the URL provider returned a URL that can never work. The socket is closed for good after it.
+ */
+export class ReconnectError extends Error {
+  override readonly name = 'ReconnectError';
+
+  /**
+   * @param url - the socket's URL, credentials redacted.
+   * @param attempts - how many attempts were made.
+   * @param detail - why it gave up.
+   */
+  constructor(url: string, readonly attempts: number, detail: string, options?: { cause?: unknown }) {
+    super(`reactive-websocket: gave up reconnecting to ${url} after ${attempts} attempt(s): ${detail}.`, options);
+  }
+}

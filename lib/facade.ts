@@ -63,7 +63,8 @@ export interface CallbackWebSocket<In = unknown, Out = unknown> {
 /**
  * Opens a WebSocket for callback-style code: `bind` handlers to `open`, `message`, `error` and
  * `close`, then `send` and `close`. It connects at once. A connection that fails calls the `error`
- * handlers, then the `close` handlers.
+ * handlers, then the `close` handlers. It does not reconnect unless `options.reconnect` asks it
+ * to; then `open` and `close` handlers run for every connection.
  *
  * @param host - `ws:` or `wss:` URL (`http:`/`https:` are mapped to them).
  * @param options - as for {@link ReactiveWebSocket}, without `url`.
@@ -86,7 +87,8 @@ export function websocket<In = unknown, Out = unknown>(
   if (options !== undefined && 'url' in options) {
     throw new TypeError('reactive-websocket: websocket(host, options) takes the URL as host; remove url from the options.');
   }
-  return new CallbackSocket(new ReactiveWebSocket<In, Out>({ ...options, url: host }));
+  // Callback users expect 'close' to mean closed, as with the module this follows: no reconnect unless asked.
+  return new CallbackSocket(new ReactiveWebSocket<In, Out>({ reconnect: false, ...options, url: host }));
 }
 
 class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {

@@ -1,4 +1,16 @@
-export { ReactiveWebSocket, type ReactiveWebSocketConfig, type WebSocketConstructor, type WebSocketLike, type BinaryType } from './reactive-websocket.js';
+export {
+  ReactiveWebSocket,
+  type ReactiveWebSocketConfig,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type BinaryType,
+  type UrlProvider,
+  type ProtocolsProvider,
+  type DeliveryConfig,
+  type ReconnectEvent,
+} from './reactive-websocket.js';
+export { backoffDelay, type ReconnectConfig } from './backoff.js';
+export { type HeartbeatConfig } from './heartbeat.js';
 export {
   websocket,
   supported,
@@ -28,6 +40,14 @@ export {
   type WebSocketData,
   type BlobLike,
 } from './codec.js';
-export { NotImplementedError, BufferOverflowError, SocketClosedError, DeserializationError, ConnectionError, type ClosedBy } from './errors.js';
-export { type BufferConfig } from './outbox.js';
-export { CLOSE_CODE_OBSERVER_ERROR, MAX_REASON_BYTES } from './close-code.js';
+export {
+  NotImplementedError,
+  BufferOverflowError,
+  SocketClosedError,
+  DeserializationError,
+  ConnectionError,
+  ReconnectError,
+  type ClosedBy,
+} from './errors.js';
+export { type BufferConfig, type OverflowPolicy } from './outbox.js';
+export { CLOSE_CODE_OBSERVER_ERROR, CLOSE_CODE_HEARTBEAT_TIMEOUT, MAX_REASON_BYTES } from './close-code.js';

@@ -1,5 +1,6 @@
 import { BehaviorSubject, Observable, Subject, type Observer } from 'rxjs';
-import { CLOSE_CODE_OBSERVER_ERROR, validateClose } from './close-code.js';
+import { backoffDelay, check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from './backoff.js';
+import { CLOSE_CODE_HEARTBEAT_TIMEOUT, CLOSE_CODE_OBSERVER_ERROR, utf8ByteLength, validateClose } from './close-code.js';
 import {
   dataDeserializer,
   describeType,
@@ -9,7 +10,15 @@ import {
   type Serializer,
   type WebSocketData,
 } from './codec.js';
-import { ConnectionError, DeserializationError, NotImplementedError, SocketClosedError, describeError, type ClosedBy } from './errors.js';
+import {
+  ConnectionError,
+  DeserializationError,
+  NotImplementedError,
+  ReconnectError,
+  SocketClosedError,
+  describeError,
+  type ClosedBy,
+} from './errors.js';
 import {
   assertEventType,
   ofType,
@@ -22,7 +31,9 @@ import {
   type SocketOpenEvent,
   type SocketState,
 } from './events.js';
-import { Outbox, resolveBufferConfig, type BufferConfig } from './outbox.js';
+import { Heartbeat, validateHeartbeatConfig, type HeartbeatConfig } from './heartbeat.js';
+import { Outbox, resolveBufferConfig, type BufferConfig, type OutboxEntry } from './outbox.js';
+import { reportError } from './report.js';
 import { normalizeProtocols, normalizeUrl, pageBaseUrl, redactUrl } from './url.js';
 
 /**
@@ -47,6 +58,36 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 /** How binary messages are delivered: `'blob'` and `'arraybuffer'` everywhere; `'nodebuffer'` and `'fragments'` with `ws`. */
 export type BinaryType = 'blob' | 'arraybuffer' | 'nodebuffer' | 'fragments';
 
+/** Called before every connection attempt for the URL to use, so a token can be refreshed. */
+export type UrlProvider = () => string | URL | PromiseLike<string | URL>;
+
+/** Called before every connection attempt for the subprotocols to offer. */
+export type ProtocolsProvider = () => string | readonly string[] | PromiseLike<string | readonly string[]>;
+
+/**
+ * At-least-once delivery: messages stay in the outbox until the server acknowledges them, are
+ * sent again, in order, on every new connection, and again when not acknowledged in time.
+ *
+ * @typeParam In - incoming message type, for `ackOf`.
+ * @typeParam Out - outgoing message type, for `id`.
+ */
+export interface DeliveryConfig<In = unknown, Out = unknown> {
+  /** The id of an outgoing message; unique among unacknowledged messages. */
+  readonly id: (message: Out) => unknown;
+  /** The id an incoming message acknowledges, or `undefined` if it acknowledges none. */
+  readonly ackOf: (message: In) => unknown;
+  /** How long (ms) to wait for an acknowledgement on an open connection before sending again. Default 10,000. */
+  readonly timeout?: number;
+}
+
+/** Emitted on `reconnect$` when a reconnect attempt is scheduled. */
+export interface ReconnectEvent {
+  /** 1 for the first attempt after a connection was lost, then 2, 3, … until one stays open. */
+  readonly attempt: number;
+  /** The wait before it, in ms. */
+  readonly delay: number;
+}
+
 /**
  * Settings of a {@link ReactiveWebSocket}. The names follow RxJS's `webSocket` config where it has one.
  *
@@ -54,10 +95,15 @@ export type BinaryType = 'blob' | 'arraybuffer' | 'nodebuffer' | 'fragments';
  * @typeParam Out - the type of outgoing messages before encoding.
  */
 export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> {
-  /** `ws:` or `wss:` URL; `http:` and `https:` are mapped to them. In a browser a relative URL resolves against the page. */
-  readonly url: string | URL;
-  /** Subprotocols to offer the server, most preferred first. */
-  readonly protocols?: string | readonly string[];
+  /**
+   * `ws:` or `wss:` URL; `http:` and `https:` are mapped to them; in a browser a relative URL
+   * resolves against the page. Or a function returning one (or a promise of one), called before
+   * every attempt. A user name and password in it are never shown in errors or emitted values;
+   * whether they are sent depends on the runtime (`ws` and browsers send Basic auth; undici does not).
+   */
+  readonly url: string | URL | UrlProvider;
+  /** Subprotocols to offer the server, most preferred first; or a function returning them before every attempt. */
+  readonly protocols?: string | readonly string[] | ProtocolsProvider;
   /** The WebSocket implementation. Default: `globalThis.WebSocket`. On Node before 22, pass `WebSocket` from `ws`. */
   readonly WebSocketCtor?: WebSocketConstructor;
   /** How binary messages arrive. Default: the runtime's (`'blob'` in browsers, `'nodebuffer'` with `ws`). */
@@ -66,8 +112,19 @@ export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> {
   readonly serializer?: Serializer<Out>;
   /** Decodes incoming message events. Default: the event's `data`. A throw is reported as a `DeserializationError` on `error$`. */
   readonly deserializer?: Deserializer<In>;
-  /** The outbox for messages sent while the socket is not open. Default `{ limit: 1000 }`. */
+  /**
+   * Reconnect when the connection ends without `close()`: exponential backoff with full jitter.
+   * `true` or an object turns it on with defaults; `false` turns it off. Default: on.
+   */
+  readonly reconnect?: boolean | ReconnectConfig;
+  /** The outbox for messages sent while the socket is not open or not writable. Default `{ limit: 1000, overflow: 'error' }`. */
   readonly buffer?: BufferConfig;
+  /** At-least-once delivery with acknowledgements by id. Default: off. */
+  readonly delivery?: DeliveryConfig<In, Out>;
+  /** Detects dead connections by pinging when idle. Default: off. */
+  readonly heartbeat?: HeartbeatConfig<In, Out>;
+  /** How long (ms) an attempt may stay connecting before it is abandoned and counted as failed. Default 10,000. */
+  readonly connectTimeout?: number;
   /**
    * Connect on the first subscriber and close after the last unsubscribes, as RxJS's `webSocket` does.
    * Subscribing to `state$` does not count. Default `false`: connect at construction.
@@ -82,13 +139,23 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set([
   'binaryType',
   'serializer',
   'deserializer',
+  'reconnect',
   'buffer',
+  'delivery',
+  'heartbeat',
+  'connectTimeout',
   'lazy',
 ]);
 const BINARY_TYPES: ReadonlySet<string> = new Set(['blob', 'arraybuffer', 'nodebuffer', 'fragments']);
 const OPEN_EVENT: SocketOpenEvent = Object.freeze({ type: 'open' });
 // Listen for 'error' first: a ws socket with no error listener crashes the process.
 const LISTEN_ORDER: readonly SocketEventType[] = ['error', 'open', 'message', 'close'];
+const DEFAULT_CONNECT_TIMEOUT = 10_000;
+const DEFAULT_ACK_TIMEOUT = 10_000;
+// How often a socket above its high-water mark is checked for room: browsers have no drain event.
+const DRAIN_POLL_MS = 10;
+const ABNORMAL_CLOSURE = 1006;
+const IGNORE = (): void => undefined;
 
 /** What the runtime's socket dispatches; only the fields read here. */
 interface NativeEvent {
@@ -101,19 +168,26 @@ interface NativeEvent {
   readonly error?: unknown;
 }
 
+interface Target {
+  readonly href: string;
+  readonly protocols: string[];
+}
+
 interface Connection {
   readonly socket: WebSocketLike;
   readonly listener: (event: NativeEvent) => void;
+  openedAt: number | undefined;
+  heartbeat: Heartbeat | undefined;
 }
 
 /**
  * A WebSocket as RxJS streams. It is an `Observable<In>` of decoded messages and an
  * `Observer<Out>` that sends, so `socket.pipe(…)`, `from(socket)` and `source$.subscribe(socket)` work.
  *
- * Every stream is a view of one stream of typed events, `events$`. Nothing is dropped silently:
- * sends while not open are queued (bounded) and flushed in order on open; a full queue, a send
- * after close and an unencodable value all throw at the call; faults of the network or the server
- * are events on `error$`.
+ * Every stream is a view of one stream of typed events, `events$`. It reconnects by default, and
+ * subscriptions survive reconnects. Nothing is dropped silently: sends while not open are queued
+ * (bounded) and flushed in order on open; a full queue, a send after close and an unencodable
+ * value throw at the call; faults of the network or the server are events on `error$`.
  *
  * @typeParam In - the type of decoded incoming messages.
  * @typeParam Out - the type of outgoing messages before encoding.
@@ -130,18 +204,15 @@ interface Connection {
  * socket.send({ op: 'hello' }); // queued until open
  */
 export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<In> implements Observer<Out> {
-  /** The socket's URL as normalised (`ws:`/`wss:`), with any user name and password replaced by `***`. */
-  readonly url: string;
-
-  /** Every event, in order: `open`, `message` (raw), `error`, `close`. Completes when the socket is closed for good. */
+  /** Every event, in order: `open`, `message` (raw), `error`, `close`, across reconnects. Completes when the socket is closed for good. */
   readonly events$: Observable<SocketEvent>;
-  /** Emits each time the connection opens. */
+  /** Emits each time a connection opens. */
   readonly open$: Observable<SocketOpenEvent>;
   /** The raw message events, before decoding. */
   readonly message$: Observable<SocketMessageEvent>;
-  /** Connection failures and messages that could not be decoded. Never errors as a stream. */
+  /** Connection failures, messages that could not be decoded, queued messages lost at close. Never errors as a stream. */
   readonly error$: Observable<SocketErrorEvent>;
-  /** Emits each time the connection closes, with its code and reason. */
+  /** Emits each time a connection closes (or an attempt fails), with its code and reason. */
   readonly close$: Observable<SocketCloseEvent>;
   /**
    * Incoming messages, decoded once by the `deserializer` however many subscribe. A message the
@@ -150,21 +221,48 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   readonly messages$: Observable<In>;
   /** The connection state; each subscriber first gets the current state. Completes after `'closed'` when closed for good. */
   readonly state$: Observable<SocketState>;
+  /** Emits each time a reconnect attempt is scheduled, with its number and delay. */
+  readonly reconnect$: Observable<ReconnectEvent>;
+  /** Messages the outbox dropped under the `'drop-oldest'` or `'drop-newest'` overflow policy. */
+  readonly dropped$: Observable<Out>;
+  /** Emits when the socket, having been above `buffer.highWaterMark`, has taken everything waiting. */
+  readonly drained$: Observable<void>;
 
   private readonly events = new Subject<SocketEvent>();
   private readonly decoded = new Subject<In>();
   private readonly states: BehaviorSubject<SocketState>;
+  private readonly reconnects = new Subject<ReconnectEvent>();
+  private readonly drops = new Subject<Out>();
+  private readonly drains = new Subject<void>();
   private readonly streams = new Map<SocketEventType, Observable<SocketEvent>>();
-  private readonly href: string;
-  private readonly protocols: string[];
+  private readonly staticTarget: Target | undefined;
+  private readonly urlProvider: UrlProvider | undefined;
+  private readonly protocolsProvider: ProtocolsProvider | undefined;
   private readonly WebSocketCtor: WebSocketConstructor;
   private readonly binaryType: BinaryType | undefined;
   private readonly serializer: Serializer<Out>;
   private readonly deserializer: Deserializer<In>;
-  private readonly outbox: Outbox<WebSocketData>;
+  private readonly reconnectConfig: ResolvedReconnectConfig | undefined;
+  private readonly highWaterMark: number;
+  private readonly outbox: Outbox<Out>;
+  private readonly delivery: Required<DeliveryConfig<In, Out>> | undefined;
+  private readonly heartbeat: HeartbeatConfig<In, Out> | undefined;
+  private readonly connectTimeout: number;
   private readonly lazy: boolean;
+  // Messages must be decoded, even with no subscriber, to see acknowledgements and pongs.
+  private readonly decodeAlways: boolean;
+  private redactedUrl: string;
   private currentState: SocketState;
   private connection: Connection | undefined;
+  private attempt = 0;
+  private attemptSeq = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private drainTimer: ReturnType<typeof setTimeout> | undefined;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private onlineListener: (() => void) | undefined;
+  private blocked = false;
+  private idleClosing = false;
   private closeRequest: { readonly code: number; readonly reason: string } | undefined;
   private closedFor: ClosedBy | undefined;
   private subscribers = 0;
@@ -181,15 +279,27 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     self = this;
 
     const config = toConfig(urlOrConfig);
-    this.href = normalizeUrl(config.url, pageBaseUrl());
-    this.url = redactUrl(this.href);
-    this.protocols = normalizeProtocols(config.protocols);
+    if (typeof config.url === 'function') this.urlProvider = config.url;
+    if (typeof config.protocols === 'function') this.protocolsProvider = config.protocols;
+    this.staticTarget =
+      this.urlProvider === undefined && this.protocolsProvider === undefined
+        ? toTarget(config.url as string | URL, config.protocols as string | readonly string[] | undefined)
+        : undefined;
+    this.redactedUrl = this.staticTarget === undefined ? '(URL from the url provider)' : redactUrl(this.staticTarget.href);
     this.WebSocketCtor = resolveWebSocketCtor(config.WebSocketCtor);
     this.binaryType = config.binaryType;
     this.serializer = config.serializer ?? identitySerializer<Out>;
     this.deserializer = config.deserializer ?? dataDeserializer<In>;
-    this.outbox = new Outbox(resolveBufferConfig(config.buffer).limit, this.url);
+    this.reconnectConfig = resolveReconnectConfig(config.reconnect, true);
+    this.delivery = resolveDeliveryConfig(config.delivery);
+    this.heartbeat = validateHeartbeatConfig(config.heartbeat);
+    this.connectTimeout = config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+    check(this.connectTimeout > 0, 'connectTimeout', this.connectTimeout, 'a number of ms above 0, or Infinity');
+    const buffer = resolveBufferConfig(config.buffer);
+    this.highWaterMark = buffer.highWaterMark;
+    this.outbox = new Outbox<Out>(buffer, this.delivery !== undefined, this.redactedUrl);
     this.lazy = config.lazy ?? false;
+    this.decodeAlways = this.delivery !== undefined || this.heartbeat?.isPong !== undefined;
 
     this.currentState = this.lazy ? 'closed' : 'connecting';
     this.states = new BehaviorSubject<SocketState>(this.currentState);
@@ -206,12 +316,20 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.error$ = this.on('error');
     this.close$ = this.on('close');
     this.messages$ = this.counted(this.decoded.asObservable());
-    // Decode once per message for all subscribers, and only while someone listens.
+    this.reconnect$ = this.reconnects.asObservable();
+    this.dropped$ = this.drops.asObservable();
+    this.drained$ = this.drains.asObservable();
+    // Decode once per message for every subscriber, and only when someone needs the result.
     this.events.subscribe((event) => {
-      if (event.type === 'message' && this.decoded.observed) this.decode(event);
+      if (event.type === 'message' && (this.decodeAlways || this.decoded.observed)) this.decode(event);
     });
 
     if (!this.lazy) this.connect();
+  }
+
+  /** The socket's URL as last resolved (`ws:`/`wss:`), with any user name and password replaced by `***`. */
+  get url(): string {
+    return this.redactedUrl;
   }
 
   /** The current connection state, as `state$` last emitted it. */
@@ -224,9 +342,19 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     return this.connection?.socket.protocol ?? '';
   }
 
-  /** How many messages wait in the outbox for the socket to open. */
+  /** Messages waiting in the outbox to be handed to a socket. */
   get queued(): number {
+    return this.outbox.queued;
+  }
+
+  /** Messages not yet known to be delivered: with `delivery`, every one not acknowledged; otherwise the queued ones. */
+  get pending(): number {
     return this.outbox.size;
+  }
+
+  /** Bytes the current connection has accepted but not yet written to the network (0 when not connected). */
+  get bufferedAmount(): number {
+    return this.connection?.socket.bufferedAmount ?? 0;
   }
 
   /**
@@ -244,26 +372,40 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   /**
-   * Sends a message: encoded by the `serializer`, then sent at once if the socket is open, or
-   * queued and sent in order when it opens.
+   * Sends a message: encoded by the `serializer`, then handed to the socket at once if it is
+   * open and below its high-water mark, or queued and sent in order when it can be.
    *
-   * @throws TypeError when the serializer throws or produces something a socket cannot send; nothing is queued.
-   * @throws BufferOverflowError when the outbox already holds `buffer.limit` messages.
-   * @throws SocketClosedError after `close()`, or once the connection has closed for good.
+   * @throws TypeError when the serializer throws or produces something a socket cannot send, or
+   *   (with `delivery`) the message has no id or one already pending; nothing is queued then.
+   * @throws BufferOverflowError when the outbox is full and `buffer.overflow` is `'error'`.
+   * @throws SocketClosedError after `close()`, or once the socket has closed for good.
    */
   send(value: Out): void {
     if (this.closeRequest !== undefined || this.closedFor !== undefined) {
-      throw new SocketClosedError(this.url, this.closedFor ?? { by: 'client', ...this.closeRequest });
+      throw new SocketClosedError(this.redactedUrl, this.closedFor ?? { by: 'client', ...this.closeRequest });
     }
     const data = this.encode(value);
-    if (this.currentState === 'open') this.connection!.socket.send(data as string);
-    else this.outbox.push(data);
+    if (this.delivery === undefined) {
+      const connection = this.connection;
+      if (
+        this.currentState === 'open' &&
+        !this.outbox.hasQueued &&
+        (this.highWaterMark === Infinity || connection!.socket.bufferedAmount < this.highWaterMark)
+      ) {
+        connection!.socket.send(data as string);
+        return;
+      }
+      this.enqueue(value, data, undefined);
+    } else {
+      this.enqueue(value, data, this.deliveryId(value));
+    }
+    if (this.currentState === 'open') this.flush();
   }
 
   /**
-   * Closes the connection for good; calling it again does nothing. Streams complete once the
-   * socket has closed, after the `close` event. Messages still queued are reported on `error$`
-   * as a `SocketClosedError` listing them.
+   * Closes the connection for good and stops reconnecting, also while waiting between attempts;
+   * calling it again does nothing. Streams complete once the socket has closed, after the `close`
+   * event. Messages still held are reported on `error$` as a `SocketClosedError` listing them.
    *
    * @param code - 1000 (default) or 3000-4999, the codes browsers let a client send.
    * @param reason - at most 123 bytes of UTF-8.
@@ -273,13 +415,14 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     validateClose(code, reason);
     if (this.closeRequest !== undefined || this.closedFor !== undefined) return;
     this.closeRequest = { code: code ?? 1000, reason: reason ?? '' };
+    this.cancelRetry();
     const connection = this.connection;
     if (connection === undefined) {
-      this.events.next({ type: 'close', code: this.closeRequest.code, reason: this.closeRequest.reason, wasClean: true });
       this.finish({ by: 'client', ...this.closeRequest });
       return;
     }
     this.setState('closing');
+    connection.heartbeat?.stop();
     connection.socket.close(this.closeRequest.code, this.closeRequest.reason);
   }
 
@@ -298,91 +441,344 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.close(CLOSE_CODE_OBSERVER_ERROR, 'source errored');
   }
 
+  // ---- connecting -------------------------------------------------------------------------
+
   private connect(): void {
-    const socket =
-      this.protocols.length > 0 ? new this.WebSocketCtor(this.href, this.protocols) : new this.WebSocketCtor(this.href);
+    const seq = ++this.attemptSeq;
+    if (this.currentState !== 'reconnecting') this.setState('connecting');
+    let target: Target | PromiseLike<Target>;
+    try {
+      target = this.resolveTarget();
+    } catch (error) {
+      this.attemptFailed(error);
+      return;
+    }
+    if (!isPromiseLike(target)) {
+      this.openSocket(target);
+      return;
+    }
+    target.then(
+      (resolved) => {
+        if (seq === this.attemptSeq && this.wantsConnection()) this.openSocket(resolved);
+      },
+      (error: unknown) => {
+        if (seq === this.attemptSeq && this.wantsConnection()) this.attemptFailed(error);
+      },
+    );
+  }
+
+  private wantsConnection(): boolean {
+    return this.connection === undefined && this.closeRequest === undefined && this.closedFor === undefined && (!this.lazy || this.subscribers > 0);
+  }
+
+  private resolveTarget(): Target | PromiseLike<Target> {
+    if (this.staticTarget !== undefined) return this.staticTarget;
+    const url = this.urlProvider === undefined ? undefined : this.urlProvider();
+    const protocols = this.protocolsProvider === undefined ? undefined : this.protocolsProvider();
+    if (isPromiseLike(url) || isPromiseLike(protocols)) {
+      return Promise.all([url, protocols]).then(([resolvedUrl, resolvedProtocols]) => this.providedTarget(resolvedUrl, resolvedProtocols));
+    }
+    return this.providedTarget(url, protocols);
+  }
+
+  private providedTarget(url: string | URL | undefined, protocols: string | readonly string[] | undefined): Target {
+    if (url !== undefined && typeof url !== 'string' && !(url instanceof URL)) {
+      throw new SyntaxError(`reactive-websocket: the url provider returned ${describeType(url)}; it must return a ws:// or wss:// URL.`);
+    }
+    const target = toTarget(url ?? this.staticTarget!.href, protocols);
+    this.redactedUrl = redactUrl(target.href);
+    return target;
+  }
+
+  private openSocket(target: Target): void {
+    let socket: WebSocketLike;
+    try {
+      socket = target.protocols.length > 0 ? new this.WebSocketCtor(target.href, target.protocols) : new this.WebSocketCtor(target.href);
+    } catch (error) {
+      this.attemptFailed(error);
+      return;
+    }
     const listener = (event: NativeEvent): void => this.handle(socket, event);
     for (const type of LISTEN_ORDER) socket.addEventListener(type, listener);
     if (this.binaryType !== undefined) socket.binaryType = this.binaryType;
-    this.connection = { socket, listener };
-    this.setState('connecting');
+    this.connection = { socket, listener, openedAt: undefined, heartbeat: undefined };
+    if (this.connectTimeout !== Infinity) {
+      this.connectTimer = setTimeout(() => this.connectTimedOut(socket), this.connectTimeout);
+    }
   }
 
-  private handle(socket: WebSocketLike, event: NativeEvent): void {
+  /** An attempt failed before there was a socket: the URL provider or the constructor threw. */
+  private attemptFailed(error: unknown): void {
+    if (error instanceof SyntaxError) {
+      // A malformed URL will not get better by retrying.
+      this.reportError(error);
+      this.finish({ by: 'client', reason: 'invalid URL' });
+      return;
+    }
+    this.reportError(new ConnectionError(this.redactedUrl, `could not start the connection: ${describeError(error)}`, { cause: error }));
+    this.ended({ type: 'close', code: ABNORMAL_CLOSURE, reason: '', wasClean: false }, undefined);
+  }
+
+  private connectTimedOut(socket: WebSocketLike): void {
+    this.connectTimer = undefined;
     if (this.connection?.socket !== socket) return;
+    this.reportError(new ConnectionError(this.redactedUrl, `the connection did not open within ${this.connectTimeout} ms (connectTimeout)`));
+    this.abandon(socket);
+    this.ended({ type: 'close', code: ABNORMAL_CLOSURE, reason: '', wasClean: false }, undefined);
+  }
+
+  // ---- events of the runtime's socket -----------------------------------------------------
+
+  private handle(socket: WebSocketLike, event: NativeEvent): void {
+    const connection = this.connection;
+    if (connection?.socket !== socket) return;
     switch (event.type) {
       case 'message':
+        connection.heartbeat?.received();
         this.events.next(event as SocketMessageEvent);
         return;
       case 'open':
-        this.opened(socket);
+        this.opened(connection);
         return;
       case 'error':
         // Closing a socket that is still connecting makes the runtime report the abandoned
         // handshake as an error: it is not one.
-        if (this.currentState !== 'closing') this.reportError(new ConnectionError(this.url, nativeErrorDetail(event)));
+        if (this.currentState !== 'closing') this.reportError(new ConnectionError(this.redactedUrl, nativeErrorDetail(event)));
         return;
-      case 'close':
-        this.closed(event);
+      case 'close': {
+        this.detach(connection);
+        const close: SocketCloseEvent = {
+          type: 'close',
+          code: event.code ?? 1005,
+          reason: event.reason ?? '',
+          wasClean: event.wasClean ?? false,
+        };
+        this.ended(close, connection.openedAt);
         return;
+      }
     }
   }
 
-  private opened(socket: WebSocketLike): void {
-    for (let data = this.outbox.shift(); data !== undefined; data = this.outbox.shift()) socket.send(data as string);
+  private opened(connection: Connection): void {
+    this.clearTimer('connectTimer');
+    connection.openedAt = Date.now();
+    if (this.heartbeat !== undefined) {
+      const { socket } = connection;
+      connection.heartbeat = new Heartbeat(
+        this.heartbeat.interval,
+        this.heartbeat.timeout,
+        () => this.ping(socket),
+        (silentFor) => this.presumedDead(socket, silentFor),
+      );
+      connection.heartbeat.start();
+    }
+    this.outbox.requeueUnacknowledged();
     this.setState('open');
+    this.flush();
     this.events.next(OPEN_EVENT);
   }
 
-  private closed(event: NativeEvent): void {
-    const { socket, listener } = this.connection!;
-    for (const type of LISTEN_ORDER) socket.removeEventListener(type, listener);
-    this.connection = undefined;
-    const close: SocketCloseEvent = {
-      type: 'close',
-      code: event.code ?? 1005,
-      reason: event.reason ?? '',
-      wasClean: event.wasClean ?? false,
-    };
-    if (this.closeRequest === undefined && this.lazy && this.subscribers === 0) {
-      // Closed because the last subscriber left: idle, not finished.
-      this.events.next(close);
-      this.setState('closed');
+  /** A connection (or an attempt) ended without `close()` having been asked for it, or after. */
+  private ended(close: SocketCloseEvent, openedAt: number | undefined): void {
+    this.events.next(close);
+    if (this.closeRequest !== undefined) {
+      this.finish({ by: 'client', ...this.closeRequest });
       return;
     }
-    if (this.closeRequest === undefined && this.lazy && this.currentState === 'closing') {
-      // A subscriber came back while the idle close was under way.
-      this.events.next(close);
+    if (this.idleClosing) {
+      this.idleClosing = false;
+      if (this.subscribers > 0) this.connect();
+      else this.setState('closed');
+      return;
+    }
+    const reconnect = this.reconnectConfig;
+    const closedBy: ClosedBy = { by: close.wasClean ? 'server' : 'network', code: close.code, reason: close.reason };
+    if (reconnect === undefined || !this.userPredicate(reconnect.shouldReconnect, close, true)) {
+      this.finish(closedBy);
+      return;
+    }
+    if (openedAt !== undefined && Date.now() - openedAt >= reconnect.stableAfter) this.attempt = 0;
+    if (this.attempt >= reconnect.attempts) {
+      this.reportError(
+        new ReconnectError(this.redactedUrl, this.attempt, `the last close had code ${close.code}; raise reconnect.attempts or check the server`),
+      );
+      this.finish(closedBy);
+      return;
+    }
+    this.attempt++;
+    const delay = backoffDelay(this.attempt, reconnect);
+    this.setState('reconnecting');
+    this.reconnects.next({ attempt: this.attempt, delay });
+    if (this.closedFor !== undefined || this.currentState !== 'reconnecting') return; // a reconnect$ subscriber closed it
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.reconnectWhenOnline();
+    }, delay);
+  }
+
+  private reconnectWhenOnline(): void {
+    const page = globalThis as { navigator?: { onLine?: unknown }; addEventListener?: (type: string, listener: () => void) => void };
+    if (page.navigator?.onLine !== false || typeof page.addEventListener !== 'function') {
       this.connect();
       return;
     }
-    const closedBy: ClosedBy =
-      this.closeRequest !== undefined
-        ? { by: 'client', ...this.closeRequest }
-        : { by: close.wasClean ? 'server' : 'network', code: close.code, reason: close.reason };
-    this.events.next(close);
-    this.finish(closedBy);
+    // Offline: an attempt would fail at once; wait for the browser to say the network is back.
+    this.onlineListener = () => {
+      this.removeOnlineListener();
+      this.connect();
+    };
+    page.addEventListener('online', this.onlineListener);
+  }
+
+  private cancelRetry(): void {
+    this.clearTimer('retryTimer');
+    this.removeOnlineListener();
+    this.attemptSeq++;
+  }
+
+  private removeOnlineListener(): void {
+    if (this.onlineListener === undefined) return;
+    const page = globalThis as { removeEventListener?: (type: string, listener: () => void) => void };
+    page.removeEventListener?.('online', this.onlineListener);
+    this.onlineListener = undefined;
+  }
+
+  /** Stops listening to a connection's socket and drops every timer that belongs to it. */
+  private detach(connection: Connection): void {
+    for (const type of LISTEN_ORDER) connection.socket.removeEventListener(type, connection.listener);
+    connection.heartbeat?.stop();
+    this.connection = undefined;
+    this.clearTimer('connectTimer');
+    this.clearTimer('drainTimer');
+    this.clearTimer('ackTimer');
+    this.blocked = false;
+  }
+
+  /** Gives up on a socket that is connecting too long or presumed dead, without waiting for its close handshake. */
+  private abandon(socket: WebSocketLike, code?: number, reason?: string): void {
+    this.detach(this.connection!);
+    // Whatever it still reports must not reach an unhandled 'error' (ws would crash the process).
+    socket.addEventListener('error', IGNORE);
+    const terminate = (socket as { terminate?: () => void }).terminate;
+    try {
+      if (typeof terminate === 'function') terminate.call(socket);
+      else socket.close(code, reason);
+    } catch (error) {
+      reportError(error);
+    }
+  }
+
+  private presumedDead(socket: WebSocketLike, silentFor: number): void {
+    this.reportError(
+      new ConnectionError(
+        this.redactedUrl,
+        `nothing arrived for ${silentFor} ms (heartbeat.interval + heartbeat.timeout); the connection is presumed dead`,
+      ),
+    );
+    const reason = 'heartbeat timeout';
+    const openedAt = this.connection?.openedAt;
+    this.abandon(socket, CLOSE_CODE_HEARTBEAT_TIMEOUT, reason);
+    this.ended({ type: 'close', code: CLOSE_CODE_HEARTBEAT_TIMEOUT, reason, wasClean: false }, openedAt);
+  }
+
+  private ping(socket: WebSocketLike): void {
+    const { message } = this.heartbeat!;
+    try {
+      const value = typeof message === 'function' ? (message as () => Out)() : message;
+      socket.send(this.encode(value) as string);
+    } catch (error) {
+      reportError(error);
+    }
   }
 
   private finish(closedBy: ClosedBy): void {
     this.closedFor = closedBy;
+    this.cancelRetry();
+    if (this.connection !== undefined) this.detach(this.connection);
     const unsent = this.outbox.takeAll();
-    if (unsent.length > 0) this.reportError(new SocketClosedError(this.url, closedBy, unsent));
+    if (unsent.length > 0) {
+      this.reportError(new SocketClosedError(this.redactedUrl, closedBy, unsent.map((entry) => entry.value)));
+    }
     this.setState('closed');
     this.events.complete();
     this.decoded.complete();
     this.states.complete();
+    this.reconnects.complete();
+    this.drops.complete();
+    this.drains.complete();
   }
 
-  private decode(event: SocketMessageEvent): void {
-    let value: In;
-    try {
-      value = this.deserializer(event);
-    } catch (cause) {
-      this.reportError(new DeserializationError(event, cause));
-      return;
+  // ---- sending ----------------------------------------------------------------------------
+
+  private enqueue(value: Out, data: WebSocketData, key: unknown): void {
+    const entry: OutboxEntry<Out> = { value, data, bytes: byteLength(data), key, sentAt: undefined, settled: false };
+    for (const dropped of this.outbox.add(entry)) this.drops.next(dropped.value);
+  }
+
+  /** Hands queued messages to the open socket, in order, while it stays below its high-water mark. */
+  private flush(): void {
+    const connection = this.connection;
+    if (connection === undefined || this.currentState !== 'open') return;
+    const { socket } = connection;
+    const now = Date.now();
+    for (;;) {
+      if (this.highWaterMark !== Infinity && socket.bufferedAmount >= this.highWaterMark) {
+        this.blocked = true;
+        this.drainTimer ??= setTimeout(() => {
+          this.drainTimer = undefined;
+          this.flush();
+        }, DRAIN_POLL_MS);
+        return;
+      }
+      const entry = this.outbox.next();
+      if (entry === undefined) break;
+      socket.send(entry.data as string);
+      this.outbox.sent(entry, now);
     }
-    this.decoded.next(value);
+    if (this.delivery !== undefined) this.watchAcknowledgements();
+    if (this.blocked) {
+      this.blocked = false;
+      this.drains.next();
+    }
+  }
+
+  private watchAcknowledgements(): void {
+    if (this.ackTimer !== undefined) return;
+    const earliest = this.outbox.earliestSent();
+    if (earliest === undefined) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      this.resendUnacknowledged();
+    }, Math.max(0, earliest + this.delivery!.timeout - Date.now()));
+  }
+
+  private resendUnacknowledged(): void {
+    const connection = this.connection;
+    if (connection === undefined || this.currentState !== 'open') return;
+    const now = Date.now();
+    for (const entry of this.outbox.sentBefore(now - this.delivery!.timeout)) {
+      connection.socket.send(entry.data as string);
+      entry.sentAt = now;
+    }
+    this.watchAcknowledgements();
+  }
+
+  private deliveryId(value: Out): unknown {
+    let key: unknown;
+    try {
+      key = this.delivery!.id(value);
+    } catch (cause) {
+      throw new TypeError(`reactive-websocket: delivery.id threw, so nothing was sent or queued: ${describeError(cause)}`, { cause });
+    }
+    if (key === undefined || key === null) {
+      throw new TypeError(`reactive-websocket: delivery.id returned ${String(key)}; every message needs an id for acknowledgements to name.`);
+    }
+    if (this.outbox.holds(key)) {
+      throw new TypeError(
+        `reactive-websocket: a message with id ${JSON.stringify(key)} is already waiting for its acknowledgement; ids must be unique among pending messages.`,
+      );
+    }
+    return key;
   }
 
   private encode(value: Out): WebSocketData {
@@ -390,10 +786,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     try {
       data = this.serializer(value);
     } catch (cause) {
-      throw new TypeError(
-        `reactive-websocket: the serializer threw, so nothing was sent or queued: ${describeError(cause)}`,
-        { cause },
-      );
+      throw new TypeError(`reactive-websocket: the serializer threw, so nothing was sent or queued: ${describeError(cause)}`, { cause });
     }
     if (!isWebSocketData(data)) {
       throw new TypeError(
@@ -405,14 +798,54 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     return data;
   }
 
+  // ---- receiving --------------------------------------------------------------------------
+
+  private decode(event: SocketMessageEvent): void {
+    let value: In;
+    try {
+      value = this.deserializer(event);
+    } catch (cause) {
+      this.reportError(new DeserializationError(event, cause));
+      return;
+    }
+    if (this.delivery !== undefined) {
+      const key = this.userCall(this.delivery.ackOf, value, undefined);
+      if (key !== undefined) this.outbox.acknowledge(key);
+    }
+    if (this.heartbeat?.isPong !== undefined && this.userPredicate(this.heartbeat.isPong, value, false)) return;
+    this.decoded.next(value);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
   private reportError(error: Error): void {
     this.events.next({ type: 'error', error });
+  }
+
+  private userCall<A, R>(callback: (argument: A) => R, argument: A, fallback: R): R {
+    try {
+      return callback(argument);
+    } catch (error) {
+      reportError(error);
+      return fallback;
+    }
+  }
+
+  private userPredicate<A>(predicate: ((argument: A) => boolean) | undefined, argument: A, fallback: boolean): boolean {
+    return predicate === undefined ? fallback : this.userCall(predicate, argument, fallback) === true;
   }
 
   private setState(state: SocketState): void {
     if (this.currentState === state) return;
     this.currentState = state;
     this.states.next(state);
+  }
+
+  private clearTimer(name: 'retryTimer' | 'connectTimer' | 'drainTimer' | 'ackTimer'): void {
+    const timer = this[name];
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this[name] = undefined;
   }
 
   /** In lazy mode, wraps a stream so that its subscribers open and close the connection. */
@@ -427,15 +860,23 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
 
   private acquire(): void {
     this.subscribers++;
-    if (this.subscribers === 1 && this.connection === undefined && this.closedFor === undefined) this.connect();
+    if (this.subscribers === 1 && this.wantsConnection() && this.retryTimer === undefined && !this.idleClosing) this.connect();
   }
 
   private release(): void {
     this.subscribers--;
-    if (this.subscribers === 0 && this.connection !== undefined && this.closeRequest === undefined) {
-      this.setState('closing');
-      this.connection.socket.close(1000);
+    if (this.subscribers > 0 || this.closeRequest !== undefined || this.closedFor !== undefined) return;
+    const connection = this.connection;
+    if (connection === undefined) {
+      // Between attempts, or waiting for the URL provider: stop trying until someone subscribes.
+      this.cancelRetry();
+      this.setState('closed');
+      return;
     }
+    this.idleClosing = true;
+    this.setState('closing');
+    connection.heartbeat?.stop();
+    connection.socket.close(1000);
   }
 }
 
@@ -452,8 +893,8 @@ function toConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<I
     }
   }
   const { url, serializer, deserializer, binaryType, lazy } = urlOrConfig;
-  if (typeof url !== 'string' && !(url instanceof URL)) {
-    throw new TypeError(`reactive-websocket: url must be a string or a URL, not ${describeType(url)}.`);
+  if (typeof url !== 'string' && !(url instanceof URL) && typeof url !== 'function') {
+    throw new TypeError(`reactive-websocket: url must be a string, a URL or a function returning one, not ${describeType(url)}.`);
   }
   for (const [name, value] of [['serializer', serializer], ['deserializer', deserializer]] as const) {
     if (value !== undefined && typeof value !== 'function') {
@@ -469,6 +910,25 @@ function toConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<I
     throw new TypeError(`reactive-websocket: lazy must be true or false, not ${describeType(lazy)}.`);
   }
   return urlOrConfig;
+}
+
+function toTarget(url: string | URL, protocols: string | readonly string[] | undefined): Target {
+  return { href: normalizeUrl(url, pageBaseUrl()), protocols: normalizeProtocols(protocols) };
+}
+
+function resolveDeliveryConfig<In, Out>(config: DeliveryConfig<In, Out> | undefined): Required<DeliveryConfig<In, Out>> | undefined {
+  if (config === undefined) return undefined;
+  if (config === null || typeof config !== 'object') {
+    throw new TypeError(`reactive-websocket: delivery must be an object such as { id, ackOf }, not ${describeType(config)}.`);
+  }
+  for (const name of ['id', 'ackOf'] as const) {
+    if (typeof config[name] !== 'function') {
+      throw new TypeError(`reactive-websocket: delivery.${name} must be a function, not ${describeType(config[name])}.`);
+    }
+  }
+  const timeout = config.timeout ?? DEFAULT_ACK_TIMEOUT;
+  check(timeout > 0, 'delivery.timeout', timeout, 'a number of ms above 0, or Infinity');
+  return { id: config.id, ackOf: config.ackOf, timeout };
 }
 
 /**
@@ -487,7 +947,7 @@ export function resolveWebSocketCtor(given: WebSocketConstructor | undefined): W
   throw new NotImplementedError(
     'reactive-websocket: this runtime has no WebSocket. On Node before 22, install the ws package and pass its ' +
       "constructor: import { WebSocket } from 'ws'; new ReactiveWebSocket({ url, WebSocketCtor: WebSocket }) " +
-      "(or websocket(url, { WebSocketCtor: WebSocket })).",
+      '(or websocket(url, { WebSocketCtor: WebSocket })).',
   );
 }
 
@@ -497,3 +957,11 @@ function nativeErrorDetail(event: NativeEvent): string | undefined {
   return undefined;
 }
 
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}
+
+function byteLength(data: WebSocketData): number {
+  if (typeof data === 'string') return utf8ByteLength(data);
+  return 'byteLength' in data ? data.byteLength : data.size;
+}

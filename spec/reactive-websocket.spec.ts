@@ -122,7 +122,7 @@ describe('construction', () => {
 
   it.each([
     [{ url: URL_, reconect: true }, TypeError, /unknown option "reconect"/],
-    [{ url: 42 }, TypeError, /url must be a string or a URL/],
+    [{ url: 42 }, TypeError, /url must be a string, a URL or a function returning one/],
     [{ url: URL_, serializer: 'json' }, TypeError, /serializer must be a function/],
     [{ url: URL_, binaryType: 'text' }, TypeError, /binaryType "text"/],
     [{ url: URL_, lazy: 'yes' }, TypeError, /lazy must be true or false/],
@@ -263,8 +263,8 @@ describe('streams', () => {
     expect(states).toEqual(['open', 'closing', 'closed']);
   });
 
-  it('closes for good when the server closes: streams complete and send says the server closed it', async () => {
-    const socket = await openSocket();
+  it('closes for good when the server closes and reconnect is off: streams complete and send says the server closed it', async () => {
+    const socket = await openSocket({ reconnect: false });
     const close = first(socket.close$);
     const messages = all(socket.messages$);
     server.close({ code: 4001, reason: 'bye', wasClean: true });
@@ -276,7 +276,7 @@ describe('streams', () => {
   });
 
   it('reports a failed connection as a ConnectionError, then the close', async () => {
-    const socket = new ReactiveWebSocket(URL_);
+    const socket = new ReactiveWebSocket({ url: URL_, reconnect: false });
     const events = all(socket.events$);
     await server.connected;
     server.error();

@@ -56,7 +56,7 @@ describe('against a real ws server', () => {
   });
 
   it('keeps the close code and reason the server sends', async () => {
-    const socket = new ReactiveWebSocket({ url: echo.url, WebSocketCtor: WebSocket });
+    const socket = new ReactiveWebSocket({ url: echo.url, WebSocketCtor: WebSocket, reconnect: false });
     await first(socket.open$);
     const close = first(socket.close$);
     echo.connections[0]!.close(4001, 'kicked');
@@ -76,7 +76,7 @@ describe('against a real ws server', () => {
   it('reports a refused connection as a ConnectionError and a 1006 close, without crashing', async () => {
     const port = Number(new URL(echo.url).port);
     await echo.close();
-    const socket = new ReactiveWebSocket({ url: `ws://127.0.0.1:${port}`, WebSocketCtor: WebSocket });
+    const socket = new ReactiveWebSocket({ url: `ws://127.0.0.1:${port}`, WebSocketCtor: WebSocket, reconnect: false });
     const states: SocketState[] = [];
     socket.state$.subscribe((state) => states.push(state));
     const events = await all(socket.events$);
@@ -116,7 +116,7 @@ describe('against a real ws server', () => {
     expect(afterClose?.message).toContain('ws://***@127.0.0.1');
 
     await echo.close();
-    const refused = new ReactiveWebSocket({ url: `ws://user:${secret}@127.0.0.1:${port}/`, WebSocketCtor: WebSocket });
+    const refused = new ReactiveWebSocket({ url: `ws://user:${secret}@127.0.0.1:${port}/`, WebSocketCtor: WebSocket, reconnect: false });
     const [error] = await all(refused.error$);
     expect(error!.error.message).not.toContain(secret);
     echo = await startEchoServer();

@@ -65,8 +65,8 @@ describe('after close, nothing is left behind', () => {
     await expectNothingLeft();
   });
 
-  it('when the server closes the connection', async () => {
-    const socket = new ReactiveWebSocket({ url: echo.url, WebSocketCtor: Tracked });
+  it('when the server closes the connection and reconnect is off', async () => {
+    const socket = new ReactiveWebSocket({ url: echo.url, WebSocketCtor: Tracked, reconnect: false });
     await first(socket.open$);
     echo.connections[0]!.close(1000);
     await all(socket.state$);

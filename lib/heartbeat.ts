@@ -1,0 +1,96 @@
+import { check } from './backoff.js';
+
+/**
+ * Detects a dead connection (half-open TCP, a laptop that slept): when nothing has arrived for
+ * `interval` ms, send `message`; when still nothing has arrived `timeout` ms later, the
+ * connection is declared dead, closed with code 4010 and reconnected.
+ *
+ * @typeParam In - incoming message type, for `isPong`.
+ * @typeParam Out - outgoing message type, for `message`.
+ */
+export interface HeartbeatConfig<In = unknown, Out = unknown> {
+  /** Idle time (ms, nothing received) before a ping is sent. */
+  readonly interval: number;
+  /** How long (ms) to wait for anything after the ping before declaring the connection dead. */
+  readonly timeout: number;
+  /** The ping, sent through the serializer; or a function making it. */
+  readonly message: Out | (() => Out);
+  /** Recognises the server's reply; messages it accepts are kept out of `messages$`. Any message proves the connection alive. */
+  readonly isPong?: (message: In) => boolean;
+}
+
+/** Checks `heartbeat` settings. @throws RangeError or TypeError naming the field. */
+export function validateHeartbeatConfig<In, Out>(config: HeartbeatConfig<In, Out> | undefined): HeartbeatConfig<In, Out> | undefined {
+  if (config === undefined) return undefined;
+  if (config === null || typeof config !== 'object') {
+    throw new TypeError(`reactive-websocket: heartbeat must be an object such as { interval: 25000, timeout: 10000, message: 'ping' }, not ${String(config)}.`);
+  }
+  check(typeof config.interval === 'number' && config.interval > 0 && Number.isFinite(config.interval), 'heartbeat.interval', config.interval, 'a number of ms above 0');
+  check(typeof config.timeout === 'number' && config.timeout > 0 && Number.isFinite(config.timeout), 'heartbeat.timeout', config.timeout, 'a number of ms above 0');
+  if (!('message' in config)) throw new TypeError('reactive-websocket: heartbeat.message is missing: give the ping to send.');
+  if (config.isPong !== undefined && typeof config.isPong !== 'function') {
+    throw new TypeError(`reactive-websocket: heartbeat.isPong must be a function, not ${typeof config.isPong}.`);
+  }
+  return config;
+}
+
+/**
+ * The heartbeat of one connection. Arrivals only record the time (no timer is touched per
+ * message); one timer checks the wall clock, so a clock that jumped (a sleeping machine) is
+ * noticed on the first tick after it wakes.
+ */
+export class Heartbeat {
+  private lastReceived = 0;
+  private pingSentAt = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @param interval - idle ms before a ping.
+   * @param timeout - ms after that before `dead` is called.
+   * @param ping - sends the ping.
+   * @param dead - called once when the connection is presumed dead; the heartbeat has stopped by then.
+   */
+  constructor(
+    private readonly interval: number,
+    private readonly timeout: number,
+    private readonly ping: () => void,
+    private readonly dead: (silentFor: number) => void,
+  ) {}
+
+  /** Starts watching, as of now. */
+  start(): void {
+    this.lastReceived = Date.now();
+    this.pingSentAt = -Infinity;
+    this.schedule(this.interval);
+  }
+
+  /** Records that something arrived. */
+  received(): void {
+    this.lastReceived = Date.now();
+  }
+
+  /** Stops watching; no timer is left. */
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    const silent = now - this.lastReceived;
+    if (silent >= this.interval + this.timeout) {
+      this.dead(silent);
+      return;
+    }
+    if (silent >= this.interval && this.pingSentAt < this.lastReceived) {
+      this.pingSentAt = now;
+      this.ping();
+    }
+    this.schedule(silent < this.interval ? this.interval - silent : this.interval + this.timeout - silent);
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => this.tick(), ms);
+  }
+}

@@ -1,0 +1,96 @@
+import { Heartbeat, validateHeartbeatConfig } from '../lib/heartbeat.js';
+
+describe('Heartbeat', () => {
+  let pings: number[];
+  let deaths: number[];
+  let heartbeat: Heartbeat;
+  const start = Date.UTC(2026, 0, 1);
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: start });
+    pings = [];
+    deaths = [];
+    heartbeat = new Heartbeat(
+      200,
+      300,
+      () => pings.push(Date.now() - start),
+      (silentFor) => deaths.push(silentFor),
+    );
+  });
+  afterEach(() => {
+    heartbeat.stop();
+    jest.useRealTimers();
+  });
+
+  it('pings after interval of silence and declares the connection dead at exactly interval + timeout', () => {
+    heartbeat.start();
+    jest.advanceTimersByTime(199);
+    expect(pings).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(pings).toEqual([200]);
+    jest.advanceTimersByTime(299);
+    expect(deaths).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(deaths).toEqual([500]);
+    expect(pings).toEqual([200]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('counts silence from the last message: anything arriving after the ping keeps it alive', () => {
+    heartbeat.start();
+    jest.advanceTimersByTime(250);
+    heartbeat.received(); // the pong, at 250
+    // The next check is at 500 (ping + timeout): silent for 250 by then, so it pings again.
+    jest.advanceTimersByTime(250);
+    expect(pings).toEqual([200, 500]);
+    jest.advanceTimersByTime(249);
+    expect(deaths).toEqual([]);
+    jest.advanceTimersByTime(1);
+    // Dead at exactly interval + timeout after the last message: 250 + 500.
+    expect(Date.now() - start).toBe(750);
+    expect(deaths).toEqual([500]);
+  });
+
+  it('does not ping while messages keep arriving', () => {
+    heartbeat.start();
+    for (let i = 0; i < 50; i++) {
+      jest.advanceTimersByTime(150);
+      heartbeat.received();
+    }
+    expect(pings).toEqual([]);
+    expect(deaths).toEqual([]);
+  });
+
+  it('declares a connection dead on the first tick after the clock jumped (a machine that slept)', () => {
+    heartbeat.start();
+    jest.advanceTimersByTime(100);
+    jest.setSystemTime(start + 100 + 10 * 60_000);
+    jest.advanceTimersByTime(100);
+    expect(deaths).toHaveLength(1);
+    expect(deaths[0]).toBeGreaterThanOrEqual(10 * 60_000);
+    expect(pings).toEqual([]);
+  });
+
+  it('leaves no timer after stop()', () => {
+    heartbeat.start();
+    jest.advanceTimersByTime(250);
+    expect(jest.getTimerCount()).toBe(1);
+    heartbeat.stop();
+    expect(jest.getTimerCount()).toBe(0);
+    jest.advanceTimersByTime(10_000);
+    expect(deaths).toEqual([]);
+  });
+});
+
+describe('validateHeartbeatConfig', () => {
+  it.each([
+    [{ interval: 0, timeout: 1, message: 'p' }, /heartbeat.interval must be a number of ms above 0, not 0/],
+    [{ interval: 1, timeout: -1, message: 'p' }, /heartbeat.timeout/],
+    [{ interval: 1, timeout: Number.NaN, message: 'p' }, /heartbeat.timeout/],
+    [{ interval: 1, timeout: 1 }, /heartbeat.message is missing/],
+    [{ interval: 1, timeout: 1, message: 'p', isPong: 1 }, /heartbeat.isPong must be a function/],
+    ['ping', /heartbeat must be an object/],
+  ])('rejects %j, naming the field', (config, message) => {
+    expect(() => validateHeartbeatConfig(config as never)).toThrow(message);
+  });
+});
