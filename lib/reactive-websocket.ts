@@ -154,6 +154,8 @@ const DEFAULT_CONNECT_TIMEOUT = 10_000;
 const DEFAULT_ACK_TIMEOUT = 10_000;
 // How often a socket above its high-water mark is checked for room: browsers have no drain event.
 const DRAIN_POLL_MS = 10;
+// How long close() waits for the peer's close frame before dropping the connection.
+const CLOSING_TIMEOUT_MS = 1000;
 const ABNORMAL_CLOSURE = 1006;
 const IGNORE = (): void => undefined;
 
@@ -260,6 +262,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private drainTimer: ReturnType<typeof setTimeout> | undefined;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private closingTimer: ReturnType<typeof setTimeout> | undefined;
   private onlineListener: (() => void) | undefined;
   private blocked = false;
   private idleClosing = false;
@@ -421,9 +424,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
       this.finish({ by: 'client', ...this.closeRequest });
       return;
     }
-    this.setState('closing');
-    connection.heartbeat?.stop();
-    connection.socket.close(this.closeRequest.code, this.closeRequest.reason);
+    this.beginClosing(connection, this.closeRequest.code, this.closeRequest.reason);
   }
 
   /** Sends a value; the `Observer` side of the socket, so `source$.subscribe(socket)` sends what `source$` emits. */
@@ -450,8 +451,8 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     try {
       target = this.resolveTarget();
     } catch (error) {
-      this.attemptFailed(error);
-      return;
+      // Reported on a later turn: at construction nobody has subscribed to error$ yet.
+      target = Promise.reject(error);
     }
     if (!isPromiseLike(target)) {
       this.openSocket(target);
@@ -495,7 +496,11 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     try {
       socket = target.protocols.length > 0 ? new this.WebSocketCtor(target.href, target.protocols) : new this.WebSocketCtor(target.href);
     } catch (error) {
-      this.attemptFailed(error);
+      const seq = this.attemptSeq;
+      // Reported on a later turn: at construction nobody has subscribed to error$ yet.
+      queueMicrotask(() => {
+        if (seq === this.attemptSeq && this.wantsConnection()) this.attemptFailed(error);
+      });
       return;
     }
     const listener = (event: NativeEvent): void => this.handle(socket, event);
@@ -651,6 +656,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.clearTimer('connectTimer');
     this.clearTimer('drainTimer');
     this.clearTimer('ackTimer');
+    this.clearTimer('closingTimer');
     this.blocked = false;
   }
 
@@ -841,7 +847,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.states.next(state);
   }
 
-  private clearTimer(name: 'retryTimer' | 'connectTimer' | 'drainTimer' | 'ackTimer'): void {
+  private clearTimer(name: 'retryTimer' | 'connectTimer' | 'drainTimer' | 'ackTimer' | 'closingTimer'): void {
     const timer = this[name];
     if (timer === undefined) return;
     clearTimeout(timer);
@@ -874,9 +880,26 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
       return;
     }
     this.idleClosing = true;
+    this.beginClosing(connection, 1000, '');
+  }
+
+  /**
+   * Starts the closing handshake, and ends it after CLOSING_TIMEOUT_MS if the peer never answers
+   * (a dead or half-open connection would otherwise keep the socket, and the streams, for the
+   * runtime's own timeout: 30 s with ws).
+   */
+  private beginClosing(connection: Connection, code: number, reason: string): void {
     this.setState('closing');
     connection.heartbeat?.stop();
-    connection.socket.close(1000);
+    this.clearTimer('drainTimer');
+    this.clearTimer('ackTimer');
+    this.closingTimer = setTimeout(() => {
+      this.closingTimer = undefined;
+      if (this.connection !== connection) return;
+      this.abandon(connection.socket, code, reason);
+      this.ended({ type: 'close', code, reason, wasClean: false }, connection.openedAt);
+    }, CLOSING_TIMEOUT_MS);
+    connection.socket.close(code, reason);
   }
 }
 
