@@ -87,7 +87,9 @@ export class Heartbeat {
       this.pingSentAt = now;
       this.ping();
     }
-    this.schedule(silent < this.interval ? this.interval - silent : this.interval + this.timeout - silent);
+    // Wake again when the next ping is due, or, with a ping outstanding, early enough to ping
+    // `interval` after a reply that arrives meanwhile, and no later than the deadline.
+    this.schedule(silent < this.interval ? this.interval - silent : Math.min(this.interval, this.interval + this.timeout - silent));
   }
 
   private schedule(ms: number): void {

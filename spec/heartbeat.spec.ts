@@ -36,17 +36,17 @@ describe('Heartbeat', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it('counts silence from the last message: anything arriving after the ping keeps it alive', () => {
+  it('counts silence from the last message: the next ping is interval after it, death interval + timeout after it', () => {
     heartbeat.start();
     jest.advanceTimersByTime(250);
     heartbeat.received(); // the pong, at 250
-    // The next check is at 500 (ping + timeout): silent for 250 by then, so it pings again.
-    jest.advanceTimersByTime(250);
-    expect(pings).toEqual([200, 500]);
-    jest.advanceTimersByTime(249);
+    jest.advanceTimersByTime(199);
+    expect(pings).toEqual([200]);
+    jest.advanceTimersByTime(1);
+    expect(pings).toEqual([200, 450]);
+    jest.advanceTimersByTime(299);
     expect(deaths).toEqual([]);
     jest.advanceTimersByTime(1);
-    // Dead at exactly interval + timeout after the last message: 250 + 500.
     expect(Date.now() - start).toBe(750);
     expect(deaths).toEqual([500]);
   });

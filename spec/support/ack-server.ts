@@ -15,6 +15,8 @@ export interface AckServer {
   /** Connections accepted, and the most open at once. */
   connections: number;
   maxConcurrent: number;
+  /** Drops every connection without a close frame. */
+  terminateAll(): void;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,9 @@ export async function startAckServer(options: { acknowledge?: boolean } = {}): P
     duplicates: 0,
     connections: 0,
     maxConcurrent: 0,
+    terminateAll: () => {
+      for (const client of server.clients) client.terminate();
+    },
     close: async () => {
       for (const client of server.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
