@@ -84,7 +84,7 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', log = (
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const port = Number(process.env.PORT ?? 8080);
+  const port = Number(process.env.PORT ?? 8080); // PORT=0 picks a free port (the browser specs use that)
   const log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   startDemoServer({ port, log }).then(
     ({ url, wsUrl }) => {
