@@ -61,7 +61,7 @@ describe('backpressure (R11)', () => {
     });
     expect(maxBuffered).toBeLessThanOrEqual(HIGH_WATER_MARK + MESSAGE + 1024);
     expect(maxQueued).toBeLessThanOrEqual(1000);
-    expect(echo.received.map((data) => data.readUInt32BE(0))).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(echo.received.map((data) => (data as Buffer).readUInt32BE(0))).toEqual(Array.from({ length: count }, (_, i) => i));
     socket.close();
     await all(socket.state$);
   }, 40_000);

@@ -1,6 +1,6 @@
 import { config as rxjsConfig } from 'rxjs';
 import { WebSocket } from 'ws';
-import { DeserializationError, ReactiveWebSocket, jsonDeserializer, websocket } from '../../lib/index.js';
+import { DeserializationError, ReactiveWebSocket, jsonDeserializer, websocket, type SocketMessageEvent } from '../../lib/index.js';
 import { startAckServer, type AckServer } from '../support/ack-server.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
 import { all, first, until } from '../support/wait.js';
@@ -46,7 +46,7 @@ describe('user callbacks that throw on their first call (R12)', () => {
       url: throwsFirst('url provider', () => `ws://127.0.0.1:${acks.port}`),
       WebSocketCtor: WebSocket,
       serializer: throwsFirst('serializer', (value) => (value === 'ping' ? '{"id":-1}' : JSON.stringify(value))),
-      deserializer: throwsFirst('deserializer', jsonDeserializer),
+      deserializer: throwsFirst('deserializer', (event: SocketMessageEvent) => jsonDeserializer<{ ack: number }>(event)),
       reconnect: { initialDelay: 10, maxDelay: 20, shouldReconnect: throwsFirst('shouldReconnect', () => true) },
       delivery: { id: (message) => (message === 'ping' ? -1 : message.id), ackOf: throwsFirst('ackOf', (reply) => reply.ack), timeout: 200 },
       heartbeat: { interval: 50, timeout: 1000, message: 'ping', isPong: throwsFirst('isPong', (reply) => reply.ack === -1) },
