@@ -21,7 +21,6 @@ import {
 } from './errors.js';
 import {
   assertEventType,
-  ofType,
   type SocketCloseEvent,
   type SocketErrorEvent,
   type SocketEvent,
@@ -231,6 +230,14 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   readonly drained$: Observable<void>;
 
   private readonly events = new Subject<SocketEvent>();
+  // The views of events$ by type. The dispatcher routes each event to its type's subject with one
+  // lookup, so a message never passes through the filters of open$, error$ or close$ subscribers.
+  private readonly typed: { readonly [T in SocketEventType]: Subject<SocketEventOf<T>> } = {
+    open: new Subject(),
+    message: new Subject(),
+    error: new Subject(),
+    close: new Subject(),
+  };
   private readonly decoded = new Subject<In>();
   private readonly states: BehaviorSubject<SocketState>;
   private readonly reconnects = new Subject<ReconnectEvent>();
@@ -322,10 +329,6 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.reconnect$ = this.reconnects.asObservable();
     this.dropped$ = this.drops.asObservable();
     this.drained$ = this.drains.asObservable();
-    // Decode once per message for every subscriber, and only when someone needs the result.
-    this.events.subscribe((event) => {
-      if (event.type === 'message' && (this.decodeAlways || this.decoded.observed)) this.decode(event);
-    });
 
     if (!this.lazy) this.connect();
   }
@@ -368,7 +371,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     let stream = this.streams.get(type);
     if (stream === undefined) {
       assertEventType(type);
-      stream = this.counted(this.events.pipe(ofType(type)));
+      stream = this.counted(this.typed[type].asObservable() as Observable<SocketEvent>);
       this.streams.set(type, stream);
     }
     return stream as Observable<SocketEventOf<T>>;
@@ -539,8 +542,11 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     if (connection?.socket !== socket) return;
     switch (event.type) {
       case 'message':
+        // The hot path. Both streams are fed from here, each only when observed; messages are
+        // decoded once for all subscribers of messages$.
         connection.heartbeat?.received();
-        this.events.next(event as SocketMessageEvent);
+        this.emit(event as SocketMessageEvent);
+        if (this.decodeAlways || this.decoded.observed) this.decode(event as SocketMessageEvent);
         return;
       case 'open':
         this.opened(connection);
@@ -580,12 +586,12 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.outbox.requeueUnacknowledged();
     this.setState('open');
     this.flush();
-    this.events.next(OPEN_EVENT);
+    this.emit(OPEN_EVENT);
   }
 
   /** A connection (or an attempt) ended without `close()` having been asked for it, or after. */
   private ended(close: SocketCloseEvent, openedAt: number | undefined): void {
-    this.events.next(close);
+    this.emit(close);
     if (this.closeRequest !== undefined) {
       this.finish({ by: 'client', ...this.closeRequest });
       return;
@@ -707,6 +713,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     }
     this.setState('closed');
     this.events.complete();
+    for (const subject of Object.values(this.typed)) subject.complete();
     this.decoded.complete();
     this.states.complete();
     this.reconnects.complete();
@@ -825,7 +832,14 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   // ---- helpers ----------------------------------------------------------------------------
 
   private reportError(error: Error): void {
-    this.events.next({ type: 'error', error });
+    this.emit({ type: 'error', error });
+  }
+
+  /** The one entry point of events: to events$, and to the stream of the event's type. */
+  private emit(event: SocketEvent): void {
+    if (this.events.observed) this.events.next(event);
+    const typed = this.typed[event.type] as Subject<SocketEvent>;
+    if (typed.observed) typed.next(event);
   }
 
   private userCall<A, R>(callback: (argument: A) => R, argument: A, fallback: R): R {
