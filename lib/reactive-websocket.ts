@@ -777,12 +777,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   private deliveryId(value: Out): unknown {
-    let key: unknown;
-    try {
-      key = this.delivery!.id(value);
-    } catch (cause) {
-      throw new TypeError(`reactive-websocket: delivery.id threw, so nothing was sent or queued: ${describeError(cause)}`, { cause });
-    }
+    const key = callForSend(this.delivery!.id, value, 'delivery.id');
     if (key === undefined || key === null) {
       throw new TypeError(`reactive-websocket: delivery.id returned ${String(key)}; every message needs an id for acknowledgements to name.`);
     }
@@ -795,12 +790,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   private encode(value: Out): WebSocketData {
-    let data: unknown;
-    try {
-      data = this.serializer(value);
-    } catch (cause) {
-      throw new TypeError(`reactive-websocket: the serializer threw, so nothing was sent or queued: ${describeError(cause)}`, { cause });
-    }
+    const data: unknown = callForSend(this.serializer, value, 'the serializer');
     if (!isWebSocketData(data)) {
       throw new TypeError(
         `reactive-websocket: cannot send a value of type ${describeType(data)}: a socket sends strings, ArrayBuffers, ` +
@@ -947,6 +937,15 @@ function toConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<I
     throw new TypeError(`reactive-websocket: lazy must be true or false, not ${describeType(lazy)}.`);
   }
   return urlOrConfig;
+}
+
+/** Calls a callback of `send` (serializer, delivery.id): what it throws becomes a TypeError thrown from `send`. */
+function callForSend<A, R>(callback: (argument: A) => R, argument: A, name: string): R {
+  try {
+    return callback(argument);
+  } catch (cause) {
+    throw new TypeError(`reactive-websocket: ${name} threw, so nothing was sent or queued: ${describeError(cause)}`, { cause });
+  }
 }
 
 function toTarget(url: string | URL, protocols: string | readonly string[] | undefined): Target {

@@ -1,5 +1,12 @@
 import { WebSocket } from 'ws';
-import { BufferOverflowError, ReactiveWebSocket, jsonDeserializer, jsonSerializer, type OverflowPolicy } from '../../lib/index.js';
+import {
+  BufferOverflowError,
+  ReactiveWebSocket,
+  jsonDeserializer,
+  jsonSerializer,
+  type DeliveryConfig,
+  type OverflowPolicy,
+} from '../../lib/index.js';
 import { startAckServer, type AckServer } from '../support/ack-server.js';
 import { ChaosProxy } from '../support/chaos-proxy.js';
 import { seededRandom } from '../support/random.js';
@@ -23,6 +30,19 @@ afterEach(async () => {
   await server.close();
 });
 
+/** A JSON socket through the proxy, reconnecting fast with seeded jitter. */
+function jsonSocket(seed: number, config: { delivery?: DeliveryConfig<Ack, Message> } = {}) {
+  return new ReactiveWebSocket<Ack, Message>({
+    url: proxy.url,
+    WebSocketCtor: WebSocket,
+    serializer: jsonSerializer,
+    deserializer: jsonDeserializer,
+    reconnect: { initialDelay: 20, maxDelay: 100, random: seededRandom(seed + 100) },
+    buffer: { limit: TOTAL },
+    ...config,
+  });
+}
+
 /** Sends ids 0…TOTAL-1, 10 every 15 ms (about 3 s), recording which went out while the socket was open. */
 async function pacedSend(socket: ReactiveWebSocket<Ack, Message>, sentWhileOpen: Set<number>): Promise<number> {
   for (let id = 0; id < TOTAL; id++) {
@@ -37,15 +57,7 @@ describe('at-least-once delivery through random cuts (R1)', () => {
   it.each(SEEDS)('delivers all 2,000 messages, first arrivals in order, with seed %i', async (seed) => {
     server = await startAckServer();
     proxy = await ChaosProxy.start(server.port, { cutAfter: { min: 50, max: 300, random: seededRandom(seed) } });
-    const socket = new ReactiveWebSocket<Ack, Message>({
-      url: proxy.url,
-      WebSocketCtor: WebSocket,
-      serializer: jsonSerializer,
-      deserializer: jsonDeserializer,
-      reconnect: { initialDelay: 20, maxDelay: 100, random: seededRandom(seed + 100) },
-      buffer: { limit: TOTAL },
-      delivery: { id: (message) => message.id, ackOf: (reply) => reply.ack, timeout: 2000 },
-    });
+    const socket = jsonSocket(seed, { delivery: { id: (message) => message.id, ackOf: (reply) => reply.ack, timeout: 2000 } });
     let reconnects = 0;
     socket.reconnect$.subscribe(() => reconnects++);
     const started = Date.now();
@@ -78,14 +90,7 @@ describe('the outbox alone, without acknowledgements, through random cuts (R2)',
   it.each(SEEDS)('delivers messages sent while not open exactly once and in order, with seed %i', async (seed) => {
     server = await startAckServer({ acknowledge: false });
     proxy = await ChaosProxy.start(server.port, { cutAfter: { min: 50, max: 300, random: seededRandom(seed) } });
-    const socket = new ReactiveWebSocket<Ack, Message>({
-      url: proxy.url,
-      WebSocketCtor: WebSocket,
-      serializer: jsonSerializer,
-      deserializer: jsonDeserializer,
-      reconnect: { initialDelay: 20, maxDelay: 100, random: seededRandom(seed + 100) },
-      buffer: { limit: TOTAL },
-    });
+    const socket = jsonSocket(seed);
     const sentWhileOpen = new Set<number>();
     await pacedSend(socket, sentWhileOpen);
     await until(() => socket.state === 'open' && socket.queued === 0, 10_000, 'the outbox to empty');
