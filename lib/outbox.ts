@@ -55,6 +55,9 @@ export function resolveBufferConfig(config: BufferConfig | undefined): ResolvedB
   return resolved;
 }
 
+// Never written to: the outbox uses it only where acknowledgements are off.
+const EMPTY_MAP: Map<unknown, never> = new Map<unknown, never>();
+
 /** One message in the outbox. */
 export interface OutboxEntry<Out> {
   /** The value as given to `send`, reported on `dropped$` if it is dropped. */
@@ -79,7 +82,8 @@ export interface OutboxEntry<Out> {
 export class Outbox<Out> {
   private queue: Array<OutboxEntry<Out>> = [];
   private head = 0;
-  private readonly unacknowledged = new Map<unknown, OutboxEntry<Out>>();
+  // Only with acknowledgements; without, an idle socket should not carry an empty map.
+  private readonly unacknowledged: Map<unknown, OutboxEntry<Out>>;
   private heldBytes = 0;
 
   /**
@@ -91,7 +95,9 @@ export class Outbox<Out> {
     private readonly config: ResolvedBufferConfig,
     private readonly acknowledged: boolean,
     private readonly url: string,
-  ) {}
+  ) {
+    this.unacknowledged = acknowledged ? new Map() : EMPTY_MAP;
+  }
 
   /** Messages waiting to be handed to a socket. */
   get queued(): number {

@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Subject, type Observer } from 'rxjs';
+import { Observable, type Observer } from 'rxjs';
 import { backoffDelay, check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from './backoff.js';
 import { CLOSE_CODE_HEARTBEAT_TIMEOUT, CLOSE_CODE_OBSERVER_ERROR, utf8ByteLength, validateClose } from './close-code.js';
 import {
@@ -30,6 +30,7 @@ import {
   type SocketOpenEvent,
   type SocketState,
 } from './events.js';
+import { Fanout } from './fanout.js';
 import { Heartbeat, validateHeartbeatConfig, type HeartbeatConfig } from './heartbeat.js';
 import { Outbox, resolveBufferConfig, type BufferConfig, type OutboxEntry } from './outbox.js';
 import { reportError } from './report.js';
@@ -169,6 +170,13 @@ interface NativeEvent {
   readonly error?: unknown;
 }
 
+/** The streams besides the events, by name, with what they carry. */
+interface Extras<Out> {
+  reconnect: ReconnectEvent;
+  dropped: Out;
+  drained: void;
+}
+
 interface Target {
   readonly href: string;
   readonly protocols: string[];
@@ -205,45 +213,15 @@ interface Connection {
  * socket.send({ op: 'hello' }); // queued until open
  */
 export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<In> implements Observer<Out> {
-  /** Every event, in order: `open`, `message` (raw), `error`, `close`, across reconnects. Completes when the socket is closed for good. */
-  readonly events$: Observable<SocketEvent>;
-  /** Emits each time a connection opens. */
-  readonly open$: Observable<SocketOpenEvent>;
-  /** The raw message events, before decoding. */
-  readonly message$: Observable<SocketMessageEvent>;
-  /** Connection failures, messages that could not be decoded, queued messages lost at close. Never errors as a stream. */
-  readonly error$: Observable<SocketErrorEvent>;
-  /** Emits each time a connection closes (or an attempt fails), with its code and reason. */
-  readonly close$: Observable<SocketCloseEvent>;
-  /**
-   * Incoming messages, decoded once by the `deserializer` however many subscribe. A message the
-   * deserializer rejects is skipped and reported on `error$`. Completes when the socket is closed for good.
-   */
-  readonly messages$: Observable<In>;
-  /** The connection state; each subscriber first gets the current state. Completes after `'closed'` when closed for good. */
-  readonly state$: Observable<SocketState>;
-  /** Emits each time a reconnect attempt is scheduled, with its number and delay. */
-  readonly reconnect$: Observable<ReconnectEvent>;
-  /** Messages the outbox dropped under the `'drop-oldest'` or `'drop-newest'` overflow policy. */
-  readonly dropped$: Observable<Out>;
-  /** Emits when the socket, having been above `buffer.highWaterMark`, has taken everything waiting. */
-  readonly drained$: Observable<void>;
-
-  private readonly events = new Subject<SocketEvent>();
-  // The views of events$ by type. The dispatcher routes each event to its type's subject with one
+  // Streams are made on first use: an idle socket carries only what someone listens to.
+  private readonly events = new Fanout<SocketEvent>();
+  // The views of events$ by type. The dispatcher routes each event to its type's fanout with one
   // lookup, so a message never passes through the filters of open$, error$ or close$ subscribers.
-  private readonly typed: { readonly [T in SocketEventType]: Subject<SocketEventOf<T>> } = {
-    open: new Subject(),
-    message: new Subject(),
-    error: new Subject(),
-    close: new Subject(),
-  };
-  private readonly decoded = new Subject<In>();
-  private readonly states: BehaviorSubject<SocketState>;
-  private readonly reconnects = new Subject<ReconnectEvent>();
-  private readonly drops = new Subject<Out>();
-  private readonly drains = new Subject<void>();
-  private readonly streams = new Map<SocketEventType, Observable<SocketEvent>>();
+  private readonly typed: { [T in SocketEventType]?: Fanout<SocketEventOf<T>> } = {};
+  private readonly decoded = new Fanout<In>();
+  private readonly extras: { [K in keyof Extras<Out>]?: Fanout<Extras<Out>[K]> } = {};
+  private readonly views: { [name: string]: Observable<never> } = {};
+  private readonly states = new Fanout<SocketState>();
   private readonly staticTarget: Target | undefined;
   private readonly urlProvider: UrlProvider | undefined;
   private readonly protocolsProvider: ProtocolsProvider | undefined;
@@ -312,25 +290,68 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.decodeAlways = this.delivery !== undefined || this.heartbeat?.isPong !== undefined;
 
     this.currentState = this.lazy ? 'closed' : 'connecting';
-    this.states = new BehaviorSubject<SocketState>(this.currentState);
-    // Once closed for good the subject has completed; a late subscriber still learns the final state.
-    this.state$ = new Observable<SocketState>((subscriber) => {
-      if (this.closedFor === undefined) return this.states.subscribe(subscriber);
-      subscriber.next(this.currentState);
-      subscriber.complete();
-      return undefined;
-    });
-    this.events$ = this.counted(this.events.asObservable());
-    this.open$ = this.on('open');
-    this.message$ = this.on('message');
-    this.error$ = this.on('error');
-    this.close$ = this.on('close');
-    this.messages$ = this.counted(this.decoded.asObservable());
-    this.reconnect$ = this.reconnects.asObservable();
-    this.dropped$ = this.drops.asObservable();
-    this.drained$ = this.drains.asObservable();
-
     if (!this.lazy) this.connect();
+  }
+
+  /** Every event, in order: `open`, `message` (raw), `error`, `close`, across reconnects. Completes when the socket is closed for good. */
+  get events$(): Observable<SocketEvent> {
+    return this.view('events$', () => this.counted(this.events.observable));
+  }
+
+  /** Emits each time a connection opens. */
+  get open$(): Observable<SocketOpenEvent> {
+    return this.on('open');
+  }
+
+  /** The raw message events, before decoding. */
+  get message$(): Observable<SocketMessageEvent> {
+    return this.on('message');
+  }
+
+  /** Connection failures, messages that could not be decoded, queued messages lost at close. Never errors as a stream. */
+  get error$(): Observable<SocketErrorEvent> {
+    return this.on('error');
+  }
+
+  /** Emits each time a connection closes (or an attempt fails), with its code and reason. */
+  get close$(): Observable<SocketCloseEvent> {
+    return this.on('close');
+  }
+
+  /**
+   * Incoming messages, decoded once by the `deserializer` however many subscribe. A message the
+   * deserializer rejects is skipped and reported on `error$`. Completes when the socket is closed for good.
+   */
+  get messages$(): Observable<In> {
+    return this.view('messages$', () => this.counted(this.decoded.observable));
+  }
+
+  /** The connection state; each subscriber first gets the current state. Completes after `'closed'` when closed for good. */
+  get state$(): Observable<SocketState> {
+    return this.view(
+      'state$',
+      () =>
+        // The current state first, then each change; after 'closed' for good, complete.
+        new Observable<SocketState>((subscriber) => {
+          subscriber.next(this.currentState);
+          return this.states.add(subscriber);
+        }),
+    );
+  }
+
+  /** Emits each time a reconnect attempt is scheduled, with its number and delay. */
+  get reconnect$(): Observable<ReconnectEvent> {
+    return this.extra('reconnect').observable;
+  }
+
+  /** Messages the outbox dropped under the `'drop-oldest'` or `'drop-newest'` overflow policy. */
+  get dropped$(): Observable<Out> {
+    return this.extra('dropped').observable;
+  }
+
+  /** Emits when the socket, having been above `buffer.highWaterMark`, has taken everything waiting. */
+  get drained$(): Observable<void> {
+    return this.extra('drained').observable;
   }
 
   /** The socket's URL as last resolved (`ws:`/`wss:`), with any user name and password replaced by `***`. */
@@ -368,13 +389,8 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    * @throws TypeError for a name that is not `'open'`, `'message'`, `'error'` or `'close'`.
    */
   on<T extends SocketEventType>(type: T): Observable<SocketEventOf<T>> {
-    let stream = this.streams.get(type);
-    if (stream === undefined) {
-      assertEventType(type);
-      stream = this.counted(this.typed[type].asObservable() as Observable<SocketEvent>);
-      this.streams.set(type, stream);
-    }
-    return stream as Observable<SocketEventOf<T>>;
+    assertEventType(type);
+    return this.view(type, () => this.counted(this.fanout(type).observable));
   }
 
   /**
@@ -619,7 +635,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.attempt++;
     const delay = backoffDelay(this.attempt, reconnect);
     this.setState('reconnecting');
-    this.reconnects.next({ attempt: this.attempt, delay });
+    this.extras.reconnect?.next({ attempt: this.attempt, delay });
     if (this.closedFor !== undefined || this.currentState !== 'reconnecting') return; // a reconnect$ subscriber closed it
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
@@ -713,19 +729,17 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     }
     this.setState('closed');
     this.events.complete();
-    for (const subject of Object.values(this.typed)) subject.complete();
+    for (const fanout of Object.values(this.typed)) fanout.complete();
     this.decoded.complete();
     this.states.complete();
-    this.reconnects.complete();
-    this.drops.complete();
-    this.drains.complete();
+    for (const fanout of Object.values(this.extras)) fanout.complete();
   }
 
   // ---- sending ----------------------------------------------------------------------------
 
   private enqueue(value: Out, data: WebSocketData, key: unknown): void {
     const entry: OutboxEntry<Out> = { value, data, bytes: byteLength(data), key, sentAt: undefined, settled: false };
-    for (const dropped of this.outbox.add(entry)) this.drops.next(dropped.value);
+    for (const dropped of this.outbox.add(entry)) this.extras.dropped?.next(dropped.value);
   }
 
   /** Hands queued messages to the open socket, in order, while it stays below its high-water mark. */
@@ -751,7 +765,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     if (this.delivery !== undefined) this.watchAcknowledgements();
     if (this.blocked) {
       this.blocked = false;
-      this.drains.next();
+      this.extras.drained?.next();
     }
   }
 
@@ -828,8 +842,29 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   /** The one entry point of events: to events$, and to the stream of the event's type. */
   private emit(event: SocketEvent): void {
     if (this.events.observed) this.events.next(event);
-    const typed = this.typed[event.type] as Subject<SocketEvent>;
-    if (typed.observed) typed.next(event);
+    const typed = this.typed[event.type] as Fanout<SocketEvent> | undefined;
+    if (typed !== undefined && typed.observed) typed.next(event);
+  }
+
+  /** The fanout of one event type, made on first use (completed at once if the socket is already closed for good). */
+  private fanout<T extends SocketEventType>(type: T): Fanout<SocketEventOf<T>> {
+    const typed = this.typed as { [K in SocketEventType]?: Fanout<SocketEventOf<K>> };
+    return (typed[type] ??= this.made(new Fanout<SocketEventOf<T>>()) as never) as Fanout<SocketEventOf<T>>;
+  }
+
+  private extra<K extends keyof Extras<Out>>(name: K): Fanout<Extras<Out>[K]> {
+    const extras = this.extras as { [N in keyof Extras<Out>]?: Fanout<Extras<Out>[N]> };
+    return (extras[name] ??= this.made(new Fanout<Extras<Out>[K]>()) as never) as Fanout<Extras<Out>[K]>;
+  }
+
+  private made<T>(fanout: Fanout<T>): Fanout<T> {
+    if (this.closedFor !== undefined) fanout.complete();
+    return fanout;
+  }
+
+  /** A stream made once and kept, so that `socket.open$ === socket.open$`. */
+  private view<T>(name: string, make: () => Observable<T>): Observable<T> {
+    return (this.views[name] ??= make() as Observable<never>) as Observable<T>;
   }
 
   private userCall<A, R>(callback: (argument: A) => R, argument: A, fallback: R): R {
