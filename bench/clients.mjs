@@ -2,6 +2,7 @@
 // WebSocket for measuring what a client adds per message without any I/O.
 import ReconnectingWebSocket from 'reconnecting-websocket';
 import PartySocket from 'partysocket/ws';
+import { firstValueFrom } from 'rxjs';
 import { webSocket } from 'rxjs/webSocket';
 import { WebsocketBuilder } from 'websocket-ts';
 import { WebSocket as WsWebSocket } from 'ws';
@@ -34,7 +35,7 @@ export function makeClient(name, url, Ctor = WsWebSocket) {
     case 'reactive-websocket': {
       const socket = new ReactiveWebSocket({ url, WebSocketCtor: Ctor, reconnect: false });
       return {
-        opened: new Promise((resolve) => socket.open$.subscribe(resolve)),
+        opened: firstValueFrom(socket.open$),
         onMessage: (fn) => socket.messages$.subscribe(fn),
         send: (data) => socket.send(data),
         close: () => socket.close(),

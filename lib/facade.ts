@@ -91,8 +91,13 @@ export function websocket<In = unknown, Out = unknown>(
   return new CallbackSocket(new ReactiveWebSocket<In, Out>({ reconnect: false, ...options, url: host }));
 }
 
+type Handlers<In> = { [E in CallbackEventName]?: ReadonlyArray<Handler<In, E>> };
+
 class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
-  private readonly bindings = new Map<CallbackEventName, Map<unknown, Subscription>>();
+  // One subscription per event name, dispatching to its handlers in bind order. The lists are
+  // replaced, never changed in place, so a handler may bind or unbind during dispatch.
+  private readonly handlers: Handlers<In> = {};
+  private readonly subscriptions: { [E in CallbackEventName]?: Subscription } = {};
 
   constructor(readonly socket: ReactiveWebSocket<In, Out>) {}
 
@@ -101,25 +106,23 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
     if (typeof handler !== 'function') {
       throw new TypeError(`reactive-websocket: bind(${JSON.stringify(evt)}, handler) needs a function, not ${describeType(handler)}.`);
     }
-    let handlers = this.bindings.get(evt);
-    if (handlers === undefined) this.bindings.set(evt, (handlers = new Map()));
-    if (handlers.has(handler)) return;
-    const events = this.events(evt) as Observable<CallbackEvents<In>[E]>;
-    handlers.set(
-      handler,
-      events.subscribe((event) => callSafely(handler, event)),
-    );
+    const handlers = (this.handlers[evt] ?? []) as ReadonlyArray<Handler<In, E>>;
+    if (handlers.includes(handler)) return;
+    (this.handlers as { [K in E]: ReadonlyArray<Handler<In, E>> })[evt] = [...handlers, handler];
+    this.subscriptions[evt] ??= (this.events(evt) as Observable<CallbackEvents<In>[E]>).subscribe((event) => {
+      const current = (this.handlers[evt] ?? []) as ReadonlyArray<Handler<In, E>>;
+      for (let i = 0; i < current.length; i++) callSafely(current[i]!, event);
+    });
   }
 
   unbind<E extends CallbackEventName>(evt: E, handler?: Handler<In, E>): void {
     assertEventType(evt);
-    const handlers = this.bindings.get(evt);
-    if (handlers === undefined) return;
-    for (const [bound, subscription] of handlers) {
-      if (handler === undefined || bound === handler) {
-        subscription.unsubscribe();
-        handlers.delete(bound);
-      }
+    const handlers = (this.handlers[evt] ?? []) as ReadonlyArray<Handler<In, E>>;
+    const kept = handler === undefined ? [] : handlers.filter((bound) => bound !== handler);
+    (this.handlers as { [K in E]: ReadonlyArray<Handler<In, E>> })[evt] = kept;
+    if (kept.length === 0) {
+      this.subscriptions[evt]?.unsubscribe();
+      delete this.subscriptions[evt];
     }
   }
 

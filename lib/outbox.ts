@@ -32,9 +32,11 @@ export type ResolvedBufferConfig = Required<BufferConfig>;
 export const DEFAULT_BUFFER_LIMIT = 1000;
 
 const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ['error', 'drop-oldest', 'drop-newest'];
+const DEFAULT_BUFFER_CONFIG: ResolvedBufferConfig = Object.freeze({ limit: DEFAULT_BUFFER_LIMIT, maxBytes: Infinity, overflow: 'error', highWaterMark: Infinity });
 
 /** Checks `buffer` settings and fills in defaults. @throws RangeError or TypeError naming the field. */
 export function resolveBufferConfig(config: BufferConfig | undefined): ResolvedBufferConfig {
+  if (config === undefined) return DEFAULT_BUFFER_CONFIG;
   if (config !== undefined && (config === null || typeof config !== 'object')) {
     throw new TypeError(`reactive-websocket: buffer must be an object such as { limit: 1000 }, not ${String(config)}.`);
   }

@@ -159,8 +159,8 @@ const CLOSING_TIMEOUT_MS = 1000;
 const ABNORMAL_CLOSURE = 1006;
 const IGNORE = (): void => undefined;
 
-/** What the runtime's socket dispatches; only the fields read here. */
-interface NativeEvent {
+/** @internal What the runtime's socket dispatches; only the fields read here. */
+export interface NativeEvent {
   readonly type: string;
   readonly data?: unknown;
   readonly code?: number;
@@ -179,14 +179,61 @@ interface Extras<Out> {
 
 interface Target {
   readonly href: string;
-  readonly protocols: string[];
+  readonly protocols: readonly string[];
 }
 
 interface Connection {
   readonly socket: WebSocketLike;
-  readonly listener: (event: NativeEvent) => void;
+  /** Removes every listener put on the socket. */
+  readonly detach: () => void;
   openedAt: number | undefined;
   heartbeat: Heartbeat | undefined;
+}
+
+// Where a ws socket points back to the ReactiveWebSocket that listens to it.
+const OWNER = Symbol('reactive-websocket owner');
+
+/** A socket that is also a Node EventEmitter, as `ws`'s is: its own events skip the DOM-style wrappers. */
+interface EmitterSocket extends WebSocketLike {
+  on(event: string, listener: (this: EmitterSocket, ...args: never[]) => void): unknown;
+  off(event: string, listener: (this: EmitterSocket, ...args: never[]) => void): unknown;
+  terminate(): void;
+  [OWNER]?: ReactiveWebSocket<unknown, unknown> | undefined;
+}
+
+// ws's own events, translated to the DOM shape the socket handles. Text arrives as a Buffer and is
+// decoded as ws's DOM layer would; 1006 is the code of a connection that ended without a close
+// frame, the one unclean close.
+const EMITTER_LISTENERS: ReadonlyArray<readonly [string, (this: EmitterSocket, ...args: never[]) => void]> = [
+  [
+    'error',
+    function (this: EmitterSocket, error: Error) {
+      this[OWNER]?.handle(this, { type: 'error', message: error.message });
+    },
+  ],
+  [
+    'open',
+    function (this: EmitterSocket) {
+      this[OWNER]?.handle(this, OPEN_EVENT);
+    },
+  ],
+  [
+    'message',
+    function (this: EmitterSocket, data: Buffer, isBinary: boolean) {
+      this[OWNER]?.handle(this, { type: 'message', data: isBinary ? data : data.toString() });
+    },
+  ],
+  [
+    'close',
+    function (this: EmitterSocket, code: number, reason: Buffer) {
+      this[OWNER]?.handle(this, { type: 'close', code, reason: reason.toString(), wasClean: code !== ABNORMAL_CLOSURE });
+    },
+  ],
+];
+
+function isEmitterSocket(socket: WebSocketLike): socket is EmitterSocket {
+  const candidate = socket as Partial<EmitterSocket>;
+  return typeof candidate.on === 'function' && typeof candidate.off === 'function' && typeof candidate.terminate === 'function';
 }
 
 /**
@@ -513,7 +560,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   private openSocket(target: Target): void {
     let socket: WebSocketLike;
     try {
-      socket = target.protocols.length > 0 ? new this.WebSocketCtor(target.href, target.protocols) : new this.WebSocketCtor(target.href);
+      socket = target.protocols.length > 0 ? new this.WebSocketCtor(target.href, [...target.protocols]) : new this.WebSocketCtor(target.href);
     } catch (error) {
       const seq = this.attemptSeq;
       // Reported on a later turn: at construction nobody has subscribed to error$ yet.
@@ -522,13 +569,32 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
       });
       return;
     }
-    const listener = (event: NativeEvent): void => this.handle(socket, event);
-    for (const type of LISTEN_ORDER) socket.addEventListener(type, listener);
+    const detach = this.listen(socket);
     if (this.binaryType !== undefined) socket.binaryType = this.binaryType;
-    this.connection = { socket, listener, openedAt: undefined, heartbeat: undefined };
+    this.connection = { socket, detach, openedAt: undefined, heartbeat: undefined };
     if (this.connectTimeout !== Infinity) {
       this.connectTimer = setTimeout(() => this.connectTimedOut(socket), this.connectTimeout);
     }
+  }
+
+  /** Listens to every event of a socket, 'error' first; returns what removes the listeners. */
+  private listen(socket: WebSocketLike): () => void {
+    if (isEmitterSocket(socket)) {
+      // ws: its EventEmitter events cost less than its DOM-style ones, which wrap every listener
+      // and build a MessageEvent per message. The listeners are shared by every socket (ws calls
+      // them with the socket as `this`), so a connection allocates none.
+      socket[OWNER] = this as ReactiveWebSocket<unknown, unknown>;
+      for (const [type, listener] of EMITTER_LISTENERS) socket.on(type, listener);
+      return () => {
+        for (const [type, listener] of EMITTER_LISTENERS) socket.off(type, listener);
+        socket[OWNER] = undefined;
+      };
+    }
+    const listener = (event: NativeEvent): void => this.handle(socket, event);
+    for (const type of LISTEN_ORDER) socket.addEventListener(type, listener);
+    return () => {
+      for (const type of LISTEN_ORDER) socket.removeEventListener(type, listener);
+    };
   }
 
   /** An attempt failed before there was a socket: the URL provider or the constructor threw. */
@@ -553,7 +619,8 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
 
   // ---- events of the runtime's socket -----------------------------------------------------
 
-  private handle(socket: WebSocketLike, event: NativeEvent): void {
+  /** @internal The one entry point of the runtime's events (public only to the shared listeners below). */
+  handle(socket: WebSocketLike, event: NativeEvent): void {
     const connection = this.connection;
     if (connection?.socket !== socket) return;
     switch (event.type) {
@@ -672,7 +739,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
 
   /** Stops listening to a connection's socket and drops every timer that belongs to it. */
   private detach(connection: Connection): void {
-    for (const type of LISTEN_ORDER) connection.socket.removeEventListener(type, connection.listener);
+    connection.detach();
     connection.heartbeat?.stop();
     this.connection = undefined;
     this.clearTimer('connectTimer');

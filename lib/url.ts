@@ -55,6 +55,7 @@ export function pageBaseUrl(): string | undefined {
   return typeof base === 'string' ? base : undefined;
 }
 
+const NO_PROTOCOLS: readonly string[] = Object.freeze([]);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
@@ -63,8 +64,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * @returns the names as an array (empty when none were given).
  * @throws SyntaxError naming the offending value.
  */
-export function normalizeProtocols(protocols: string | readonly string[] | undefined): string[] {
-  if (protocols === undefined) return [];
+export function normalizeProtocols(protocols: string | readonly string[] | undefined): readonly string[] {
+  if (protocols === undefined) return NO_PROTOCOLS;
   const list = typeof protocols === 'string' ? [protocols] : [...protocols];
   const seen = new Set<string>();
   for (const protocol of list) {
