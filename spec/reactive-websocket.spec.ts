@@ -130,6 +130,15 @@ describe('construction', () => {
     [{ url: URL_, buffer: { limit: 1.5 } }, RangeError, /buffer.limit/],
     [{ url: URL_, WebSocketCtor: {} }, TypeError, /WebSocketCtor must be a WebSocket constructor/],
     [null, TypeError, /expected a URL or a config object/],
+    [{ url: URL_, delivery: { id: 'id', ackOf: (): number => 1 } }, TypeError, /delivery.id must be a function, not string/],
+    [{ url: URL_, delivery: { id: (): number => 1 } }, TypeError, /delivery.ackOf must be a function, not undefined/],
+    [{ url: URL_, delivery: { id: (): number => 1, ackOf: (): number => 1, timeout: 0 } }, RangeError, /delivery.timeout must be a number of ms above 0/],
+    [{ url: URL_, delivery: true }, TypeError, /delivery must be an object such as \{ id, ackOf \}/],
+    [{ url: URL_, connectTimeout: 0 }, RangeError, /connectTimeout must be a number of ms above 0/],
+    [{ url: URL_, connectTimeout: '5s' }, TypeError, /connectTimeout must be/],
+    [{ url: URL_, reconnect: { initialDelay: -1 } }, RangeError, /reconnect.initialDelay/],
+    [{ url: URL_, heartbeat: { interval: 0, timeout: 1, message: 'p' } }, RangeError, /heartbeat.interval/],
+    [{ url: URL_, buffer: { overflow: 'drop' } }, TypeError, /buffer.overflow "drop"/],
   ])('rejects the bad config %j at construction, naming the field', (config, type, message) => {
     const make = () => new ReactiveWebSocket(config as never);
     expect(make).toThrow(type);
@@ -397,6 +406,53 @@ describe('send', () => {
     expect(errors[0]).toBeInstanceOf(SocketClosedError);
     expect((errors[0] as SocketClosedError).unsent).toEqual(['never sent']);
     expect(errors[0]!.message).toMatch(/1 queued message\(s\) were not sent/);
+  });
+});
+
+describe('send with delivery', () => {
+  const delivery = { id: (message: { id?: number }) => message.id, ackOf: (reply: { ack?: number }) => reply.ack };
+
+  it('rejects a message without an id, or with one already pending, and queues nothing', () => {
+    const socket = new ReactiveWebSocket<{ ack?: number }, { id?: number }>({ url: URL_, serializer: jsonSerializer, delivery });
+    socket.send({ id: 1 });
+    expect(() => socket.send({})).toThrow(/delivery.id returned undefined; every message needs an id/);
+    expect(() => socket.send({ id: 1 })).toThrow(/a message with id 1 is already waiting for its acknowledgement/);
+    expect(socket.pending).toBe(1);
+    socket.close();
+  });
+
+  it('turns a throwing delivery.id into a TypeError from send', () => {
+    const socket = new ReactiveWebSocket<unknown, { id: number }>({
+      url: URL_,
+      serializer: jsonSerializer,
+      delivery: {
+        id: () => {
+          throw new Error('no id here');
+        },
+        ackOf: () => undefined,
+      },
+    });
+    expect(() => socket.send({ id: 1 })).toThrow(/delivery.id threw, so nothing was sent or queued: Error: no id here/);
+    expect(socket.pending).toBe(0);
+    socket.close();
+  });
+
+  it('keeps a message pending until its acknowledgement arrives', async () => {
+    const socket = new ReactiveWebSocket<{ ack?: number }, { id?: number }>({
+      url: URL_,
+      serializer: jsonSerializer,
+      deserializer: jsonDeserializer,
+      delivery,
+    });
+    socket.send({ id: 7 });
+    await server.connected;
+    await expect(server).toReceiveMessage('{"id":7}');
+    expect(socket.pending).toBe(1);
+    const acknowledged = first(socket.messages$);
+    server.send('{"ack":7}');
+    await acknowledged;
+    expect(socket.pending).toBe(0);
+    socket.close();
   });
 });
 
