@@ -7,4 +7,5 @@ module.exports = {
   // Sources import './x.js' as Node ESM requires; under ts-jest that is './x.ts'.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 20000,
+  reporters: ['default', '<rootDir>/spec/support/summary-reporter.js'],
 };
