@@ -9,7 +9,7 @@ export {
   type DeliveryConfig,
   type ReconnectEvent,
 } from './reactive-websocket.js';
-export { backoffDelay, type ReconnectConfig } from './backoff.js';
+export { type ReconnectConfig } from './backoff.js';
 export { type HeartbeatConfig } from './heartbeat.js';
 export {
   websocket,

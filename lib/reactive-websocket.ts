@@ -675,6 +675,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   /** A connection (or an attempt) ended without `close()` having been asked for it, or after. */
   private ended(close: SocketCloseEvent, openedAt: number | undefined): void {
     this.emit(close);
+    if (this.closedFor !== undefined) return; // a close$ subscriber called close()
     if (this.closeRequest !== undefined) {
       this.finish({ by: 'client', ...this.closeRequest });
       return;

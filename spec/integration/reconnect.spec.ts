@@ -79,6 +79,22 @@ describe('reconnection', () => {
     expect(() => socket.send('late')).toThrow(/closed by the server with code 4001/);
   });
 
+  it('stops for good when a close$ subscriber calls close() on a dropped connection', async () => {
+    const socket = socketVia(echo.url);
+    await first(socket.open$);
+    const errors: Error[] = [];
+    socket.error$.subscribe((event) => errors.push(event.error));
+    const reconnects: ReconnectEvent[] = [];
+    socket.reconnect$.subscribe((event) => reconnects.push(event));
+    socket.close$.subscribe(() => socket.close());
+    const states = all(socket.state$);
+    echo.connections[0]!.terminate();
+    expect((await states).at(-1)).toBe('closed');
+    expect(reconnects).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(() => socket.send('x')).toThrow(/closed by the client with code 1000/);
+  });
+
   it('queues sends while the server is unreachable and delivers each once, in order (R3)', async () => {
     const socket = socketVia(proxy.url, { reconnect: { initialDelay: 100, maxDelay: 400 } });
     const states: SocketState[] = [];

@@ -1,9 +1,9 @@
 /**
- * Installs the packed tarball into a scratch project, with rxjs and ws beside it, and uses it
- * as a consumer would: from ES modules, from CommonJS, and from strict TypeScript.
+ * Installs the packed tarball with npm into a scratch project, with rxjs and ws beside it, and uses
+ * it as a consumer would: from ES modules, from CommonJS, and from strict TypeScript.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
@@ -12,22 +12,25 @@ const ROOT = join(__dirname, '../..');
 let project: string;
 let echo: EchoServer;
 
+/** The version of a package this repository resolved, so the consumer installs the same one. */
+function installed(name: string): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), 'reactive-websocket-consumer-'));
   const packed = JSON.parse(
     execFileSync('npm', ['pack', '--json', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
-  ) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  const target = join(project, 'node_modules/reactive-websocket');
-  mkdirSync(target, { recursive: true });
-  execFileSync('tar', ['-xzf', join(project, packed[0]!.filename), '-C', target, '--strip-components=1']);
-  mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
-  for (const dependency of ['rxjs', 'ws', '@types/node', '@types/ws', 'undici-types']) {
-    symlinkSync(join(ROOT, 'node_modules', dependency), join(project, 'node_modules', dependency), 'dir');
-  }
+  ) as Array<{ filename: string }>;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  const dependencies = ['rxjs', 'ws', '@types/ws', '@types/node'].map((name) => `${name}@${installed(name)}`);
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `./${packed[0]!.filename}`, ...dependencies], {
+    cwd: project,
+    stdio: 'ignore',
+  });
   cpSync(join(__dirname, 'fixture'), project, { recursive: true });
   echo = await startEchoServer();
-}, 60000);
+}, 120_000);
 
 afterAll(async () => {
   await echo?.close();
