@@ -240,8 +240,10 @@ function isEmitterSocket(socket: WebSocketLike): socket is EmitterSocket {
  * A WebSocket as RxJS streams. It is an `Observable<In>` of decoded messages and an
  * `Observer<Out>` that sends, so `socket.pipe(…)`, `from(socket)` and `source$.subscribe(socket)` work.
  *
- * Every stream is a view of one stream of typed events, `events$`. It reconnects by default, and
- * subscriptions survive reconnects. Nothing is dropped silently: sends while not open are queued
+ * Every event enters at one point and is `events$`; `open$`, `message$`, `error$` and `close$` are
+ * its events of one type (routed by type, so a subscriber sees only its type), and `messages$` its
+ * message events decoded once for all subscribers. It reconnects by default, and subscriptions
+ * survive reconnects. Nothing is dropped silently: sends while not open are queued
  * (bounded) and flushed in order on open; a full queue, a send after close and an unencodable
  * value throw at the call; faults of the network or the server are events on `error$`.
  *
