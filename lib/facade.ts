@@ -91,12 +91,13 @@ export function websocket<In = unknown, Out = unknown>(
   return new CallbackSocket(new ReactiveWebSocket<In, Out>({ reconnect: false, ...options, url: host }));
 }
 
-type Handlers<In> = { [E in CallbackEventName]?: ReadonlyArray<Handler<In, E>> };
+// Handlers of every event, as stored: each is called only with the event of its own name.
+type StoredHandler = (event: never) => void;
 
 class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
   // One subscription per event name, dispatching to its handlers in bind order. The lists are
   // replaced, never changed in place, so a handler may bind or unbind during dispatch.
-  private readonly handlers: Handlers<In> = {};
+  private readonly handlers: { [E in CallbackEventName]?: readonly StoredHandler[] } = {};
   private readonly subscriptions: { [E in CallbackEventName]?: Subscription } = {};
 
   constructor(readonly socket: ReactiveWebSocket<In, Out>) {}
@@ -106,20 +107,18 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
     if (typeof handler !== 'function') {
       throw new TypeError(`reactive-websocket: bind(${JSON.stringify(evt)}, handler) needs a function, not ${describeType(handler)}.`);
     }
-    const handlers = (this.handlers[evt] ?? []) as ReadonlyArray<Handler<In, E>>;
+    const handlers: readonly StoredHandler[] = this.handlers[evt] ?? [];
     if (handlers.includes(handler)) return;
-    (this.handlers as { [K in E]: ReadonlyArray<Handler<In, E>> })[evt] = [...handlers, handler];
-    this.subscriptions[evt] ??= (this.events(evt) as Observable<CallbackEvents<In>[E]>).subscribe((event) => {
-      const current = (this.handlers[evt] ?? []) as ReadonlyArray<Handler<In, E>>;
-      for (let i = 0; i < current.length; i++) callSafely(current[i]!, event);
+    this.handlers[evt] = [...handlers, handler];
+    this.subscriptions[evt] ??= this.events(evt).subscribe((event) => {
+      for (const current of this.handlers[evt] ?? []) callSafely(current, event as never);
     });
   }
 
   unbind<E extends CallbackEventName>(evt: E, handler?: Handler<In, E>): void {
     assertEventType(evt);
-    const handlers = (this.handlers[evt] ?? []) as ReadonlyArray<Handler<In, E>>;
-    const kept = handler === undefined ? [] : handlers.filter((bound) => bound !== handler);
-    (this.handlers as { [K in E]: ReadonlyArray<Handler<In, E>> })[evt] = kept;
+    const kept = handler === undefined ? [] : (this.handlers[evt] ?? []).filter((bound) => bound !== handler);
+    this.handlers[evt] = kept;
     if (kept.length === 0) {
       this.subscriptions[evt]?.unsubscribe();
       delete this.subscriptions[evt];
