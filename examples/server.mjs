@@ -47,6 +47,11 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', log = (
     }
   });
 
+  await new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, resolve);
+  });
+  // Attached once listening: ws re-emits the HTTP server's errors, such as a port in use.
   const wss = new WebSocketServer({ server: http, path: '/echo' });
   let next = 1;
   wss.on('connection', (socket, request) => {
@@ -66,10 +71,6 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', log = (
     socket.on('close', (code) => log(`client ${id} closed (${code})`));
   });
 
-  await new Promise((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(port, host, resolve);
-  });
   const { port: actual } = http.address();
   return {
     url: `http://${host}:${actual}/`,
