@@ -2,6 +2,7 @@ import { config as rxjsConfig } from 'rxjs';
 import { WebSocket } from 'ws';
 import { DeserializationError, ReactiveWebSocket, jsonDeserializer, websocket, type SocketMessageEvent } from '../../lib/index.js';
 import { startAckServer, type AckServer } from '../support/ack-server.js';
+import { ChaosProxy } from '../support/chaos-proxy.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
 import { all, first, until } from '../support/wait.js';
 
@@ -128,5 +129,27 @@ describe('pass-through fidelity (R14)', () => {
     });
     socket.close();
     await all(socket.state$);
+  }, 30_000);
+
+  it('returns text and small binary unchanged when every byte crosses the network on its own', async () => {
+    const proxy = await ChaosProxy.start(Number(new URL(echo.url).port));
+    proxy.chunk(1);
+    try {
+      const texts = ['κόσμε', '\u{10FFFF}', '😀 𝌆 ✓', 'x'.repeat(300)];
+      const binary = Buffer.from([0, 1, 127, 128, 255]);
+      const socket = new ReactiveWebSocket<string | Buffer, string | Uint8Array>({ url: proxy.url, WebSocketCtor: WebSocket });
+      const replies: Array<string | Buffer> = [];
+      socket.messages$.subscribe((reply) => replies.push(reply));
+      for (const text of texts) socket.send(text);
+      socket.send(binary);
+      await until(() => replies.length === texts.length + 1, 10_000, 'every echo through 1-byte chunks');
+      expect(replies.slice(0, texts.length)).toEqual(texts);
+      expect(Buffer.isBuffer(replies[texts.length])).toBe(true);
+      expect((replies[texts.length] as Buffer).equals(binary)).toBe(true);
+      socket.close();
+      await all(socket.state$);
+    } finally {
+      await proxy.close();
+    }
   }, 30_000);
 });

@@ -29,6 +29,7 @@ export class ChaosProxy {
   private readonly pairs = new Set<Pair>();
   private mode: 'forward' | 'blackhole' | 'never-upgrade' = 'forward';
   private delayMs = 0;
+  private chunkBytes = 0;
   private stalled = false;
   private port = 0;
 
@@ -83,6 +84,11 @@ export class ChaosProxy {
   /** Delays every chunk by `ms` each way. */
   delay(ms: number): void {
     this.delayMs = ms;
+  }
+
+  /** Splits everything forwarded into writes of `bytes` bytes (0: as it comes), both ways. */
+  chunk(bytes: number): void {
+    this.chunkBytes = bytes;
   }
 
   /** Stops reading from clients, so their send buffers fill (backpressure). */
@@ -145,8 +151,12 @@ export class ChaosProxy {
     this.maxConcurrent = Math.max(this.maxConcurrent, this.pairs.size);
     const forward = (to: Socket | undefined) => (chunk: Buffer) => {
       if (this.mode === 'blackhole' || to === undefined) return;
-      if (this.delayMs === 0) to.write(chunk);
-      else setTimeout(() => to.destroyed || to.write(chunk), this.delayMs);
+      const write = (data: Buffer) => {
+        if (this.chunkBytes === 0) to.write(data);
+        else for (let i = 0; i < data.length; i += this.chunkBytes) to.write(data.subarray(i, i + this.chunkBytes));
+      };
+      if (this.delayMs === 0) write(chunk);
+      else setTimeout(() => to.destroyed || write(chunk), this.delayMs);
     };
     client.on('data', forward(upstream));
     upstream?.on('data', forward(client));
