@@ -103,6 +103,8 @@ export class Outbox<Out> {
 
   /** Messages waiting to be handed to a socket. */
   get queued(): number {
+    // Without acknowledgements every entry from head on is unsent; with them, skip the settled.
+    if (!this.acknowledged) return this.queue.length - this.head;
     let count = 0;
     for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i]!.settled) count++;
     return count;

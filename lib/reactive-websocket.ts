@@ -271,7 +271,9 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   private readonly extras: { [K in keyof Extras<Out>]?: Fanout<Extras<Out>[K]> } = {};
   private readonly views: { [name: string]: Observable<never> } = {};
   private readonly states = new Fanout<SocketState>();
-  private readonly staticTarget: Target | undefined;
+  // Each of URL and subprotocols is either fixed (checked at construction) or asked for per attempt.
+  private readonly fixedHref: string | undefined;
+  private readonly fixedProtocols: readonly string[];
   private readonly urlProvider: UrlProvider | undefined;
   private readonly protocolsProvider: ProtocolsProvider | undefined;
   private readonly WebSocketCtor: WebSocketConstructor;
@@ -317,12 +319,12 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
 
     const config = toConfig(urlOrConfig);
     if (typeof config.url === 'function') this.urlProvider = config.url;
-    if (typeof config.protocols === 'function') this.protocolsProvider = config.protocols;
-    this.staticTarget =
-      this.urlProvider === undefined && this.protocolsProvider === undefined
-        ? toTarget(config.url as string | URL, config.protocols as string | readonly string[] | undefined)
-        : undefined;
-    this.redactedUrl = this.staticTarget === undefined ? '(URL from the url provider)' : redactUrl(this.staticTarget.href);
+    else this.fixedHref = normalizeUrl(config.url, pageBaseUrl());
+    if (typeof config.protocols === 'function') {
+      this.protocolsProvider = config.protocols;
+      this.fixedProtocols = [];
+    } else this.fixedProtocols = normalizeProtocols(config.protocols);
+    this.redactedUrl = this.fixedHref === undefined ? '(URL from the url provider)' : redactUrl(this.fixedHref);
     this.WebSocketCtor = resolveWebSocketCtor(config.WebSocketCtor);
     this.binaryType = config.binaryType;
     this.serializer = config.serializer ?? identitySerializer<Out>;
@@ -541,20 +543,20 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   private resolveTarget(): Target | PromiseLike<Target> {
-    if (this.staticTarget !== undefined) return this.staticTarget;
-    const url = this.urlProvider === undefined ? undefined : this.urlProvider();
-    const protocols = this.protocolsProvider === undefined ? undefined : this.protocolsProvider();
+    const url = this.urlProvider === undefined ? this.fixedHref! : this.urlProvider();
+    const protocols = this.protocolsProvider === undefined ? this.fixedProtocols : this.protocolsProvider();
     if (isPromiseLike(url) || isPromiseLike(protocols)) {
-      return Promise.all([url, protocols]).then(([resolvedUrl, resolvedProtocols]) => this.providedTarget(resolvedUrl, resolvedProtocols));
+      return Promise.all([url, protocols]).then(([resolvedUrl, resolvedProtocols]) => this.toTarget(resolvedUrl, resolvedProtocols));
     }
-    return this.providedTarget(url, protocols);
+    return this.toTarget(url, protocols);
   }
 
-  private providedTarget(url: string | URL | undefined, protocols: string | readonly string[] | undefined): Target {
-    if (url !== undefined && typeof url !== 'string' && !(url instanceof URL)) {
+  private toTarget(url: string | URL, protocols: string | readonly string[] | undefined): Target {
+    if (typeof url !== 'string' && !(url instanceof URL)) {
       throw new SyntaxError(`reactive-websocket: the url provider returned ${describeType(url)}; it must return a ws:// or wss:// URL.`);
     }
-    const target = toTarget(url ?? this.staticTarget!.href, protocols);
+    // A fixed URL and protocols were checked at construction; checking again is cheap and keeps one path.
+    const target: Target = { href: normalizeUrl(url, pageBaseUrl()), protocols: normalizeProtocols(protocols) };
     this.redactedUrl = redactUrl(target.href);
     return target;
   }
@@ -1051,10 +1053,6 @@ function callForSend<A, R>(callback: (argument: A) => R, argument: A, name: stri
   } catch (cause) {
     throw new TypeError(`reactive-websocket: ${name} threw, so nothing was sent or queued: ${describeError(cause)}`, { cause });
   }
-}
-
-function toTarget(url: string | URL, protocols: string | readonly string[] | undefined): Target {
-  return { href: normalizeUrl(url, pageBaseUrl()), protocols: normalizeProtocols(protocols) };
 }
 
 function resolveDeliveryConfig<In, Out>(config: DeliveryConfig<In, Out> | undefined): Required<DeliveryConfig<In, Out>> | undefined {

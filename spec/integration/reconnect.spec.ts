@@ -154,6 +154,21 @@ describe('reconnection', () => {
     await all(socket.state$);
   });
 
+  it('combines a fixed URL with a protocols provider, and a URL provider with fixed protocols', async () => {
+    const offered: string[] = [];
+    echo.server.on('connection', (_socket, request) => offered.push(String(request.headers['sec-websocket-protocol'])));
+    const fixedUrl = socketVia(echo.url, { protocols: () => ['v1'] });
+    await first(fixedUrl.open$);
+    expect(fixedUrl.protocol).toBe('v1');
+    fixedUrl.close();
+    const fixedProtocols = socketVia('unused', { url: () => echo.url, protocols: ['v1'] });
+    await first(fixedProtocols.open$);
+    expect(fixedProtocols.protocol).toBe('v1');
+    fixedProtocols.close();
+    await Promise.all([all(fixedUrl.state$), all(fixedProtocols.state$)]);
+    expect(offered).toEqual(['v1', 'v1']);
+  });
+
   it('counts a throwing URL provider as a failed attempt and a bad URL from it as final', async () => {
     let calls = 0;
     const socket = socketVia('unused', {
