@@ -9,7 +9,15 @@ import { WebSocket as WsWebSocket } from 'ws';
 import { ReactiveWebSocket, websocket } from '../dist/esm/index.js';
 
 /** The clients, in table order. `ws` is the baseline. */
-export const CLIENTS = ['ws', 'reactive-websocket', 'reactive-websocket facade', 'rxjs webSocket', 'reconnecting-websocket', 'partysocket', 'websocket-ts'];
+export const CLIENTS = [
+  'ws',
+  'reactive-websocket',
+  'reactive-websocket facade',
+  'rxjs webSocket',
+  'reconnecting-websocket',
+  'partysocket',
+  'websocket-ts',
+];
 
 /**
  * Opens a client of kind `name` to `url` with the WebSocket constructor `Ctor`.
@@ -30,7 +38,13 @@ export function makeClient(name, url, Ctor = WsWebSocket) {
           socket: () => socket,
         };
       }
-      return { opened, onMessage: (fn) => socket.addEventListener('message', (event) => fn(event.data)), send: (data) => socket.send(data), close: () => socket.close(), socket: () => socket };
+      return {
+        opened,
+        onMessage: (fn) => socket.addEventListener('message', (event) => fn(event.data)),
+        send: (data) => socket.send(data),
+        close: () => socket.close(),
+        socket: () => socket,
+      };
     }
     case 'reactive-websocket': {
       const socket = new ReactiveWebSocket({ url, WebSocketCtor: Ctor, reconnect: false });
@@ -63,7 +77,13 @@ export function makeClient(name, url, Ctor = WsWebSocket) {
         openObserver: { next: () => resolveOpen() },
       });
       // The subject connects on its first subscriber: every measurement subscribes at least once.
-      return { opened, onMessage: (fn) => subject.subscribe({ next: fn, error: () => undefined }), send: (data) => subject.next(data), close: () => subject.complete(), socket: () => subject };
+      return {
+        opened,
+        onMessage: (fn) => subject.subscribe({ next: fn, error: () => undefined }),
+        send: (data) => subject.next(data),
+        close: () => subject.complete(),
+        socket: () => subject,
+      };
     }
     case 'reconnecting-websocket':
     case 'partysocket': {

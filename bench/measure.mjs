@@ -114,7 +114,12 @@ async function backpressure({ url, bytes }) {
     while (socket.bufferedAmount > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     socket.close();
   } else {
-    const socket = new ReactiveWebSocket({ url, WebSocketCtor: WebSocket, reconnect: false, buffer: { highWaterMark: 1024 * 1024, limit: 16 } });
+    const socket = new ReactiveWebSocket({
+      url,
+      WebSocketCtor: WebSocket,
+      reconnect: false,
+      buffer: { highWaterMark: 1024 * 1024, limit: 16 },
+    });
     await firstValueFrom(socket.open$);
     for (let i = 0; i < count; i++) {
       if (socket.queued >= 8) await firstValueFrom(socket.drained$);

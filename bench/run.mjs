@@ -17,8 +17,20 @@ const outIndex = process.argv.indexOf('--out');
 const OUT = outIndex > 0 ? process.argv[outIndex + 1] : join(HERE, quick ? 'results.quick.json' : 'results.json');
 const MB = 1024 * 1024;
 const P = quick
-  ? { rounds: 1, perMessage: { messages: 100_000 }, echo: { messages: 5_000, inFlight: 100, roundTrips: 500 }, memory: { connections: 50 }, backpressure: { bytes: 16 * MB } }
-  : { rounds: 5, perMessage: { messages: 3_000_000 }, echo: { messages: 200_000, inFlight: 1000, roundTrips: 20_000 }, memory: { connections: 1000 }, backpressure: { bytes: 256 * MB } };
+  ? {
+      rounds: 1,
+      perMessage: { messages: 100_000 },
+      echo: { messages: 5_000, inFlight: 100, roundTrips: 500 },
+      memory: { connections: 50 },
+      backpressure: { bytes: 16 * MB },
+    }
+  : {
+      rounds: 5,
+      perMessage: { messages: 3_000_000 },
+      echo: { messages: 200_000, inFlight: 1000, roundTrips: 20_000 },
+      memory: { connections: 1000 },
+      backpressure: { bytes: 256 * MB },
+    };
 const BACKPRESSURE_CLIENTS = ['ws', 'reactive-websocket'];
 
 function startServer(...args) {
@@ -31,7 +43,9 @@ function startServer(...args) {
 
 function measure(kind, client, params) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', join(HERE, 'measure.mjs'), kind, client, JSON.stringify(params)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', join(HERE, 'measure.mjs'), kind, client, JSON.stringify(params)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => (out += chunk));
@@ -91,7 +105,10 @@ try {
 
 const bundles = await bundleSizes();
 const medians = Object.fromEntries(
-  Object.entries(samples).map(([client, figures]) => [client, Object.fromEntries(Object.entries(figures).map(([key, values]) => [key, median(values)]))]),
+  Object.entries(samples).map(([client, figures]) => [
+    client,
+    Object.fromEntries(Object.entries(figures).map(([key, values]) => [key, median(values)])),
+  ]),
 );
 const raw = medians.ws;
 const smallestPeer = Math.min(
@@ -100,7 +117,13 @@ const smallestPeer = Math.min(
     .map(([, size]) => size.gzip),
 );
 const results = {
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
+  machine: {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    date: new Date().toISOString(),
+  },
   quick,
   parameters: P,
   seconds: Math.round((Date.now() - started) / 1000),
@@ -123,13 +146,29 @@ const results = {
       ];
     }),
   ),
-  bundles: Object.fromEntries(Object.entries(bundles).map(([name, size]) => [name, { ...size, gzipRatioToSmallestPeer: size.gzip / smallestPeer }])),
+  bundles: Object.fromEntries(
+    Object.entries(bundles).map(([name, size]) => [name, { ...size, gzipRatioToSmallestPeer: size.gzip / smallestPeer }]),
+  ),
 };
 writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
 
 const f = (value, digits = 0) => (value === undefined ? '-' : value.toFixed(digits));
 const rows = [
-  ['client', 'echo msg/s', '×ws', 'p50 µs', '×ws', 'p99 µs', '×ws', 'recv ns (+ws)', 'per extra sub ns', 'send ns (+ws)', 'heap/conn KiB', '×ws', 'backpressure RSS MiB'],
+  [
+    'client',
+    'echo msg/s',
+    '×ws',
+    'p50 µs',
+    '×ws',
+    'p99 µs',
+    '×ws',
+    'recv ns (+ws)',
+    'per extra sub ns',
+    'send ns (+ws)',
+    'heap/conn KiB',
+    '×ws',
+    'backpressure RSS MiB',
+  ],
   ...CLIENTS.map((client) => {
     const c = results.clients[client];
     return [
@@ -149,8 +188,14 @@ const rows = [
     ];
   }),
 ];
-const table = (data) => data.map((row) => `| ${row.join(' | ')} |`).join('\n').replace(/\n/, `\n|${data[0].map(() => ' --- |').join('')}\n`);
-console.log(`\nreactive-websocket benchmark (${quick ? 'quick' : 'full'}; medians of ${P.rounds} interleaved round(s); ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node})\n`);
+const table = (data) =>
+  data
+    .map((row) => `| ${row.join(' | ')} |`)
+    .join('\n')
+    .replace(/\n/, `\n|${data[0].map(() => ' --- |').join('')}\n`);
+console.log(
+  `\nreactive-websocket benchmark (${quick ? 'quick' : 'full'}; medians of ${P.rounds} interleaved round(s); ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node})\n`,
+);
 console.log(table(rows));
 console.log('\nBundle size (esbuild --bundle --minify --format=esm --platform=browser; rxjs included where pulled in)\n');
 console.log(

@@ -53,7 +53,10 @@ export function backoffDelay(attempt: number, config: ResolvedReconnectConfig): 
  * @returns `undefined` when reconnection is off.
  * @throws RangeError or TypeError naming the field.
  */
-export function resolveReconnectConfig(config: boolean | ReconnectConfig | undefined, byDefault: boolean): ResolvedReconnectConfig | undefined {
+export function resolveReconnectConfig(
+  config: boolean | ReconnectConfig | undefined,
+  byDefault: boolean,
+): ResolvedReconnectConfig | undefined {
   if (config === undefined) return byDefault ? RECONNECT_DEFAULTS : undefined;
   if (config === false) return undefined;
   if (config === true) return RECONNECT_DEFAULTS;
@@ -63,9 +66,19 @@ export function resolveReconnectConfig(config: boolean | ReconnectConfig | undef
   const resolved: ResolvedReconnectConfig = { ...RECONNECT_DEFAULTS, ...definedOnly(config) };
   const { initialDelay, maxDelay, factor, attempts, stableAfter } = resolved;
   check(Number.isFinite(initialDelay) && initialDelay >= 0, 'reconnect.initialDelay', initialDelay, 'a number of ms, 0 or more');
-  check(Number.isFinite(maxDelay) && maxDelay >= initialDelay, 'reconnect.maxDelay', maxDelay, `a number of ms, at least initialDelay (${initialDelay})`);
+  check(
+    Number.isFinite(maxDelay) && maxDelay >= initialDelay,
+    'reconnect.maxDelay',
+    maxDelay,
+    `a number of ms, at least initialDelay (${initialDelay})`,
+  );
   check(Number.isFinite(factor) && factor >= 1, 'reconnect.factor', factor, 'a number of at least 1');
-  check(attempts === Infinity || (Number.isInteger(attempts) && attempts >= 0), 'reconnect.attempts', attempts, 'a whole number, 0 or more, or Infinity');
+  check(
+    attempts === Infinity || (Number.isInteger(attempts) && attempts >= 0),
+    'reconnect.attempts',
+    attempts,
+    'a whole number, 0 or more, or Infinity',
+  );
   check(Number.isFinite(stableAfter) && stableAfter >= 0, 'reconnect.stableAfter', stableAfter, 'a number of ms, 0 or more');
   for (const name of ['shouldReconnect', 'random'] as const) {
     if (typeof resolved[name] !== 'function' && resolved[name] !== undefined) {

@@ -68,8 +68,7 @@ export function jsonSerializer(value: unknown): string {
   }
   if (text === undefined) {
     throw new TypeError(
-      `cannot encode a value of type ${describeType(value)} as JSON. ` +
-        'Send an object, array, string, number, boolean or null.',
+      `cannot encode a value of type ${describeType(value)} as JSON. ` + 'Send an object, array, string, number, boolean or null.',
     );
   }
   return text;

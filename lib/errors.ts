@@ -149,7 +149,12 @@ export class ReconnectError extends Error {
    * @param attempts - how many attempts were made.
    * @param detail - why it gave up.
    */
-  constructor(url: string, readonly attempts: number, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    url: string,
+    readonly attempts: number,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(`reactive-websocket: gave up reconnecting to ${url} after ${attempts} attempt(s): ${detail}.`, options);
   }
 }

@@ -23,10 +23,22 @@ export interface HeartbeatConfig<In = unknown, Out = unknown> {
 export function validateHeartbeatConfig<In, Out>(config: HeartbeatConfig<In, Out> | undefined): HeartbeatConfig<In, Out> | undefined {
   if (config === undefined) return undefined;
   if (config === null || typeof config !== 'object') {
-    throw new TypeError(`reactive-websocket: heartbeat must be an object such as { interval: 25000, timeout: 10000, message: 'ping' }, not ${String(config)}.`);
+    throw new TypeError(
+      `reactive-websocket: heartbeat must be an object such as { interval: 25000, timeout: 10000, message: 'ping' }, not ${String(config)}.`,
+    );
   }
-  check(typeof config.interval === 'number' && config.interval > 0 && Number.isFinite(config.interval), 'heartbeat.interval', config.interval, 'a number of ms above 0');
-  check(typeof config.timeout === 'number' && config.timeout > 0 && Number.isFinite(config.timeout), 'heartbeat.timeout', config.timeout, 'a number of ms above 0');
+  check(
+    typeof config.interval === 'number' && config.interval > 0 && Number.isFinite(config.interval),
+    'heartbeat.interval',
+    config.interval,
+    'a number of ms above 0',
+  );
+  check(
+    typeof config.timeout === 'number' && config.timeout > 0 && Number.isFinite(config.timeout),
+    'heartbeat.timeout',
+    config.timeout,
+    'a number of ms above 0',
+  );
   if (!('message' in config)) throw new TypeError('reactive-websocket: heartbeat.message is missing: give the ping to send.');
   if (config.isPong !== undefined && typeof config.isPong !== 'function') {
     throw new TypeError(`reactive-websocket: heartbeat.isPong must be a function, not ${typeof config.isPong}.`);

@@ -32,14 +32,7 @@ export {
   type SocketCloseEvent,
   type SocketState,
 } from './events.js';
-export {
-  jsonSerializer,
-  jsonDeserializer,
-  type Serializer,
-  type Deserializer,
-  type WebSocketData,
-  type BlobLike,
-} from './codec.js';
+export { jsonSerializer, jsonDeserializer, type Serializer, type Deserializer, type WebSocketData, type BlobLike } from './codec.js';
 export {
   NotImplementedError,
   BufferOverflowError,

@@ -32,7 +32,12 @@ export type ResolvedBufferConfig = Required<BufferConfig>;
 export const DEFAULT_BUFFER_LIMIT = 1000;
 
 const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ['error', 'drop-oldest', 'drop-newest'];
-const DEFAULT_BUFFER_CONFIG: ResolvedBufferConfig = Object.freeze({ limit: DEFAULT_BUFFER_LIMIT, maxBytes: Infinity, overflow: 'error', highWaterMark: Infinity });
+const DEFAULT_BUFFER_CONFIG: ResolvedBufferConfig = Object.freeze({
+  limit: DEFAULT_BUFFER_LIMIT,
+  maxBytes: Infinity,
+  overflow: 'error',
+  highWaterMark: Infinity,
+});
 
 /** Checks `buffer` settings and fills in defaults. @throws RangeError or TypeError naming the field. */
 export function resolveBufferConfig(config: BufferConfig | undefined): ResolvedBufferConfig {
@@ -52,7 +57,9 @@ export function resolveBufferConfig(config: BufferConfig | undefined): ResolvedB
   check(maxBytes > 0 && !Number.isNaN(maxBytes), 'buffer.maxBytes', maxBytes, 'a number of bytes above 0, or Infinity');
   check(highWaterMark > 0 && !Number.isNaN(highWaterMark), 'buffer.highWaterMark', highWaterMark, 'a number of bytes above 0, or Infinity');
   if (!OVERFLOW_POLICIES.includes(overflow)) {
-    throw new TypeError(`reactive-websocket: buffer.overflow ${JSON.stringify(overflow)} is not one of ${OVERFLOW_POLICIES.map((p) => `'${p}'`).join(', ')}.`);
+    throw new TypeError(
+      `reactive-websocket: buffer.overflow ${JSON.stringify(overflow)} is not one of ${OVERFLOW_POLICIES.map((p) => `'${p}'`).join(', ')}.`,
+    );
   }
   return resolved;
 }

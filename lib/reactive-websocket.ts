@@ -539,7 +539,12 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   private wantsConnection(): boolean {
-    return this.connection === undefined && this.closeRequest === undefined && this.closedFor === undefined && (!this.lazy || this.subscribers > 0);
+    return (
+      this.connection === undefined &&
+      this.closeRequest === undefined &&
+      this.closedFor === undefined &&
+      (!this.lazy || this.subscribers > 0)
+    );
   }
 
   private resolveTarget(): Target | PromiseLike<Target> {
@@ -564,7 +569,8 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   private openSocket(target: Target): void {
     let socket: WebSocketLike;
     try {
-      socket = target.protocols.length > 0 ? new this.WebSocketCtor(target.href, [...target.protocols]) : new this.WebSocketCtor(target.href);
+      socket =
+        target.protocols.length > 0 ? new this.WebSocketCtor(target.href, [...target.protocols]) : new this.WebSocketCtor(target.href);
     } catch (error) {
       const seq = this.attemptSeq;
       // Reported on a later turn: at construction nobody has subscribed to error$ yet.
@@ -616,7 +622,9 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   private connectTimedOut(socket: WebSocketLike): void {
     this.connectTimer = undefined;
     if (this.connection?.socket !== socket) return;
-    this.reportError(new ConnectionError(this.redactedUrl, `the connection did not open within ${this.connectTimeout} ms (connectTimeout)`));
+    this.reportError(
+      new ConnectionError(this.redactedUrl, `the connection did not open within ${this.connectTimeout} ms (connectTimeout)`),
+    );
     this.abandon(socket);
     this.ended({ type: 'close', code: ABNORMAL_CLOSURE, reason: '', wasClean: false }, undefined);
   }
@@ -699,7 +707,11 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     if (openedAt !== undefined && Date.now() - openedAt >= reconnect.stableAfter) this.attempt = 0;
     if (this.attempt >= reconnect.attempts) {
       this.reportError(
-        new ReconnectError(this.redactedUrl, this.attempt, `the last close had code ${close.code}; raise reconnect.attempts or check the server`),
+        new ReconnectError(
+          this.redactedUrl,
+          this.attempt,
+          `the last close had code ${close.code}; raise reconnect.attempts or check the server`,
+        ),
       );
       this.finish(closedBy);
       return;
@@ -797,7 +809,13 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     if (this.connection !== undefined) this.detach(this.connection);
     const unsent = this.outbox.takeAll();
     if (unsent.length > 0) {
-      this.reportError(new SocketClosedError(this.redactedUrl, closedBy, unsent.map((entry) => entry.value)));
+      this.reportError(
+        new SocketClosedError(
+          this.redactedUrl,
+          closedBy,
+          unsent.map((entry) => entry.value),
+        ),
+      );
     }
     this.setState('closed');
     this.events.complete();
@@ -845,10 +863,13 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     if (this.ackTimer !== undefined) return;
     const earliest = this.outbox.earliestSent();
     if (earliest === undefined) return;
-    this.ackTimer = setTimeout(() => {
-      this.ackTimer = undefined;
-      this.resendUnacknowledged();
-    }, Math.max(0, earliest + this.delivery!.timeout - Date.now()));
+    this.ackTimer = setTimeout(
+      () => {
+        this.ackTimer = undefined;
+        this.resendUnacknowledged();
+      },
+      Math.max(0, earliest + this.delivery!.timeout - Date.now()),
+    );
   }
 
   private resendUnacknowledged(): void {
@@ -865,7 +886,9 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   private deliveryId(value: Out): unknown {
     const key = callForSend(this.delivery!.id, value, 'delivery.id');
     if (key === undefined || key === null) {
-      throw new TypeError(`reactive-websocket: delivery.id returned ${String(key)}; every message needs an id for acknowledgements to name.`);
+      throw new TypeError(
+        `reactive-websocket: delivery.id returned ${String(key)}; every message needs an id for acknowledgements to name.`,
+      );
     }
     if (this.outbox.holds(key)) {
       throw new TypeError(
@@ -1030,15 +1053,16 @@ function toConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<I
   if (typeof url !== 'string' && !(url instanceof URL) && typeof url !== 'function') {
     throw new TypeError(`reactive-websocket: url must be a string, a URL or a function returning one, not ${describeType(url)}.`);
   }
-  for (const [name, value] of [['serializer', serializer], ['deserializer', deserializer]] as const) {
+  for (const [name, value] of [
+    ['serializer', serializer],
+    ['deserializer', deserializer],
+  ] as const) {
     if (value !== undefined && typeof value !== 'function') {
       throw new TypeError(`reactive-websocket: ${name} must be a function, not ${describeType(value)}.`);
     }
   }
   if (binaryType !== undefined && !BINARY_TYPES.has(binaryType)) {
-    throw new TypeError(
-      `reactive-websocket: binaryType ${JSON.stringify(binaryType)} is not one of ${[...BINARY_TYPES].join(', ')}.`,
-    );
+    throw new TypeError(`reactive-websocket: binaryType ${JSON.stringify(binaryType)} is not one of ${[...BINARY_TYPES].join(', ')}.`);
   }
   if (lazy !== undefined && typeof lazy !== 'boolean') {
     throw new TypeError(`reactive-websocket: lazy must be true or false, not ${describeType(lazy)}.`);

@@ -72,7 +72,7 @@ export function normalizeProtocols(protocols: string | readonly string[] | undef
     if (typeof protocol !== 'string' || !TOKEN.test(protocol)) {
       throw new SyntaxError(
         `reactive-websocket: ${JSON.stringify(protocol)} is not a valid subprotocol name; ` +
-          'use letters, digits and !#$%&\'*+-.^_`|~ only, with no spaces or separators.',
+          "use letters, digits and !#$%&'*+-.^_`|~ only, with no spaces or separators.",
       );
     }
     if (seen.has(protocol)) {

@@ -9,15 +9,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
-const CLIENTS = ['ws', 'reactive-websocket', 'reactive-websocket facade', 'rxjs webSocket', 'reconnecting-websocket', 'partysocket', 'websocket-ts'];
+const CLIENTS = [
+  'ws',
+  'reactive-websocket',
+  'reactive-websocket facade',
+  'rxjs webSocket',
+  'reconnecting-websocket',
+  'partysocket',
+  'websocket-ts',
+];
 
 it('produces every figure for every client in quick mode', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'reactive-websocket-bench-'));
   const out = join(dir, 'results.json');
   try {
     const printed = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [join(ROOT, 'bench/run.mjs'), '--quick', '--out', out], { cwd: ROOT, timeout: 120_000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+      execFile(
+        process.execPath,
+        [join(ROOT, 'bench/run.mjs'), '--quick', '--out', out],
+        { cwd: ROOT, timeout: 120_000 },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
       ),
     );
     const results = JSON.parse(readFileSync(out, 'utf8')) as {

@@ -2,7 +2,15 @@ import { dataDeserializer, describeType, identitySerializer, isWebSocketData, js
 
 describe('isWebSocketData', () => {
   it('accepts text, ArrayBuffer, typed arrays, DataView, Buffer and Blob', () => {
-    for (const value of ['', 'x', new ArrayBuffer(2), new Uint8Array(2), new DataView(new ArrayBuffer(1)), Buffer.from('x'), new Blob(['x'])]) {
+    for (const value of [
+      '',
+      'x',
+      new ArrayBuffer(2),
+      new Uint8Array(2),
+      new DataView(new ArrayBuffer(1)),
+      Buffer.from('x'),
+      new Blob(['x']),
+    ]) {
       expect(isWebSocketData(value)).toBe(true);
     }
   });

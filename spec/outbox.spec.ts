@@ -177,7 +177,12 @@ describe('Outbox', () => {
 
 describe('resolveBufferConfig', () => {
   it('defaults to 1,000 messages, no byte bound, error on overflow, no high-water mark', () => {
-    expect(resolveBufferConfig(undefined)).toEqual({ limit: DEFAULT_BUFFER_LIMIT, maxBytes: Infinity, overflow: 'error', highWaterMark: Infinity });
+    expect(resolveBufferConfig(undefined)).toEqual({
+      limit: DEFAULT_BUFFER_LIMIT,
+      maxBytes: Infinity,
+      overflow: 'error',
+      highWaterMark: Infinity,
+    });
     expect(DEFAULT_BUFFER_LIMIT).toBe(1000);
   });
 

@@ -27,7 +27,10 @@ afterEach(() => {
 });
 
 /** mock-socket passes the close event to the server side's close handler, though its types say it passes nothing. */
-function onClientClose(client: { on(event: 'close', callback: () => void): void }, callback: (event: { code: number; reason: string }) => void): void {
+function onClientClose(
+  client: { on(event: 'close', callback: () => void): void },
+  callback: (event: { code: number; reason: string }) => void,
+): void {
   client.on('close', callback as unknown as () => void);
 }
 
@@ -132,7 +135,11 @@ describe('construction', () => {
     [null, TypeError, /expected a URL or a config object/],
     [{ url: URL_, delivery: { id: 'id', ackOf: (): number => 1 } }, TypeError, /delivery.id must be a function, not string/],
     [{ url: URL_, delivery: { id: (): number => 1 } }, TypeError, /delivery.ackOf must be a function, not undefined/],
-    [{ url: URL_, delivery: { id: (): number => 1, ackOf: (): number => 1, timeout: 0 } }, RangeError, /delivery.timeout must be a number of ms above 0/],
+    [
+      { url: URL_, delivery: { id: (): number => 1, ackOf: (): number => 1, timeout: 0 } },
+      RangeError,
+      /delivery.timeout must be a number of ms above 0/,
+    ],
     [{ url: URL_, delivery: true }, TypeError, /delivery must be an object such as \{ id, ackOf \}/],
     [{ url: URL_, connectTimeout: 0 }, RangeError, /connectTimeout must be a number of ms above 0/],
     [{ url: URL_, connectTimeout: '5s' }, TypeError, /connectTimeout must be/],
@@ -318,7 +325,9 @@ describe('send', () => {
     socket.send('a');
     socket.send('b');
     expect(() => socket.send('c')).toThrow(BufferOverflowError);
-    expect(() => socket.send('c')).toThrow(/the outbox already holds 2 messages \(buffer.limit\) while the socket to ws:\/\/localhost:1234\/ is not open/);
+    expect(() => socket.send('c')).toThrow(
+      /the outbox already holds 2 messages \(buffer.limit\) while the socket to ws:\/\/localhost:1234\/ is not open/,
+    );
     expect(socket.queued).toBe(2);
     await server.connected;
     await expect(server).toReceiveMessage('a');
@@ -370,7 +379,9 @@ describe('send', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(/the serializer threw, so nothing was sent or queued: TypeError: cannot encode the message as JSON/);
+    expect((error as Error).message).toMatch(
+      /the serializer threw, so nothing was sent or queued: TypeError: cannot encode the message as JSON/,
+    );
     expect((error as Error).cause).toBeInstanceOf(TypeError);
     expect(() => socket.send(undefined)).toThrow(/cannot encode a value of type undefined as JSON/);
     expect(() => socket.send(10n)).toThrow(/BigInt/);

@@ -8,13 +8,7 @@
 import { DestroyRef, InjectionToken, inject, type Provider, type Signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { scan } from 'rxjs';
-import {
-  ReactiveWebSocket,
-  jsonDeserializer,
-  jsonSerializer,
-  type SocketState,
-  type WebSocketConstructor,
-} from 'reactive-websocket';
+import { ReactiveWebSocket, jsonDeserializer, jsonSerializer, type SocketState, type WebSocketConstructor } from 'reactive-websocket';
 
 /** A chat message, as the server sends and receives it. */
 export interface ChatMessage {

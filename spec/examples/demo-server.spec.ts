@@ -13,8 +13,11 @@ describe('examples/server.mjs (npm start)', () => {
     const { port } = blocker.address() as AddressInfo;
     try {
       const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = execFile(process.execPath, [SERVER], { env: { ...process.env, PORT: String(port) }, timeout: 20_000 }, (_error, _stdout, stderr) =>
-          resolve({ code: child.exitCode, stderr }),
+        const child = execFile(
+          process.execPath,
+          [SERVER],
+          { env: { ...process.env, PORT: String(port) }, timeout: 20_000 },
+          (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
         );
       });
       expect(result.code).toBe(1);

@@ -49,7 +49,11 @@ describe('user callbacks that throw on their first call (R12)', () => {
       serializer: throwsFirst('serializer', (value) => (value === 'ping' ? '{"id":-1}' : JSON.stringify(value))),
       deserializer: throwsFirst('deserializer', (event: SocketMessageEvent) => jsonDeserializer<{ ack: number }>(event)),
       reconnect: { initialDelay: 10, maxDelay: 20, shouldReconnect: throwsFirst('shouldReconnect', () => true) },
-      delivery: { id: (message) => (message === 'ping' ? -1 : message.id), ackOf: throwsFirst('ackOf', (reply) => reply.ack), timeout: 200 },
+      delivery: {
+        id: (message) => (message === 'ping' ? -1 : message.id),
+        ackOf: throwsFirst('ackOf', (reply) => reply.ack),
+        timeout: 200,
+      },
       heartbeat: { interval: 50, timeout: 1000, message: 'ping', isPong: throwsFirst('isPong', (reply) => reply.ack === -1) },
     });
     const errors: Error[] = [];
@@ -61,7 +65,9 @@ describe('user callbacks that throw on their first call (R12)', () => {
     const replies: Array<{ ack: number }> = [];
     socket.messages$.subscribe(throwsFirst('subscriber', (reply: { ack: number }) => replies.push(reply)));
 
-    expect(() => socket.send({ id: 0 })).toThrow(/the serializer threw, so nothing was sent or queued: Error: serializer failed on its first call/);
+    expect(() => socket.send({ id: 0 })).toThrow(
+      /the serializer threw, so nothing was sent or queued: Error: serializer failed on its first call/,
+    );
     for (let id = 1; id <= 5; id++) socket.send({ id });
     await until(() => socket.pending === 0, 5000, 'the first five acknowledgements');
     await until(() => pongs >= 2, 5000, 'pongs');
@@ -78,7 +84,11 @@ describe('user callbacks that throw on their first call (R12)', () => {
     expect(acks.firstArrivals.filter((id) => id > 0)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(replies.map((reply) => reply.ack).filter((ack) => ack > 0)).toEqual(expect.arrayContaining([6, 7, 8, 9, 10]));
     const messages = reported.map((error) => (error as Error).message).sort();
-    expect(messages).toEqual(['ackOf failed on its first call', 'isPong failed on its first call', 'shouldReconnect failed on its first call']);
+    expect(messages).toEqual([
+      'ackOf failed on its first call',
+      'isPong failed on its first call',
+      'shouldReconnect failed on its first call',
+    ]);
     expect(errors.filter((error) => error instanceof DeserializationError)).toHaveLength(1);
     expect(errors.filter((error) => error.message.includes('url provider failed on its first call'))).toHaveLength(1);
     expect(unhandled.map((error) => (error as Error).message)).toEqual(['subscriber failed on its first call']);
@@ -88,9 +98,15 @@ describe('user callbacks that throw on their first call (R12)', () => {
     const ws = websocket<string, string>(echo.url, { WebSocketCtor: WebSocket });
     const got: string[] = [];
     const throwingGot: string[] = [];
-    ws.bind('open', throwsFirst('open handler', () => undefined));
+    ws.bind(
+      'open',
+      throwsFirst('open handler', () => undefined),
+    );
     ws.bind('open', () => ws.send('a'));
-    ws.bind('message', throwsFirst('message handler', (event: { data: string }) => throwingGot.push(event.data)));
+    ws.bind(
+      'message',
+      throwsFirst('message handler', (event: { data: string }) => throwingGot.push(event.data)),
+    );
     ws.bind('message', (event) => {
       got.push(event.data);
       if (event.data === 'a') ws.send('b');
@@ -99,7 +115,10 @@ describe('user callbacks that throw on their first call (R12)', () => {
     await all(ws.socket.state$);
     expect(got).toEqual(['a', 'b']);
     expect(throwingGot).toEqual(['b']);
-    expect(reported.map((error) => (error as Error).message)).toEqual(['open handler failed on its first call', 'message handler failed on its first call']);
+    expect(reported.map((error) => (error as Error).message)).toEqual([
+      'open handler failed on its first call',
+      'message handler failed on its first call',
+    ]);
   });
 });
 

@@ -54,67 +54,75 @@ async function pacedSend(socket: ReactiveWebSocket<Ack, Message>, sentWhileOpen:
 }
 
 describe('at-least-once delivery through random cuts (R1)', () => {
-  it.each(SEEDS)('delivers all 2,000 messages, first arrivals in order, with seed %i', async (seed) => {
-    server = await startAckServer();
-    proxy = await ChaosProxy.start(server.port, { cutAfter: { min: 50, max: 300, random: seededRandom(seed) } });
-    const socket = jsonSocket(seed, { delivery: { id: (message) => message.id, ackOf: (reply) => reply.ack, timeout: 2000 } });
-    let reconnects = 0;
-    socket.reconnect$.subscribe(() => reconnects++);
-    const started = Date.now();
-    const lastSend = await pacedSend(socket, new Set());
-    await until(() => socket.pending === 0, 10_000, 'every message to be acknowledged');
-    const settled = Date.now() - lastSend;
-    proxy.setCutAfter(undefined);
-    socket.close();
-    await all(socket.state$);
+  it.each(SEEDS)(
+    'delivers all 2,000 messages, first arrivals in order, with seed %i',
+    async (seed) => {
+      server = await startAckServer();
+      proxy = await ChaosProxy.start(server.port, { cutAfter: { min: 50, max: 300, random: seededRandom(seed) } });
+      const socket = jsonSocket(seed, { delivery: { id: (message) => message.id, ackOf: (reply) => reply.ack, timeout: 2000 } });
+      let reconnects = 0;
+      socket.reconnect$.subscribe(() => reconnects++);
+      const started = Date.now();
+      const lastSend = await pacedSend(socket, new Set());
+      await until(() => socket.pending === 0, 10_000, 'every message to be acknowledged');
+      const settled = Date.now() - lastSend;
+      proxy.setCutAfter(undefined);
+      socket.close();
+      await all(socket.state$);
 
-    summary(`R1 seed=${seed}`, {
-      sent: TOTAL,
-      delivered: server.firstArrivals.length,
-      duplicates: server.duplicates,
-      cuts: proxy.cuts,
-      reconnects,
-      'send-ms': lastSend - started,
-      'settled-after-last-send-ms': settled,
-    });
-    expect(lastSend - started).toBeGreaterThanOrEqual(3000);
-    expect(proxy.cuts).toBeGreaterThanOrEqual(10);
-    expect(server.firstArrivals).toEqual(Array.from({ length: TOTAL }, (_, i) => i));
-    expect(socket.pending).toBe(0);
-    expect(settled).toBeLessThanOrEqual(10_000);
-    expect(server.maxConcurrent).toBe(1);
-  }, 30_000);
+      summary(`R1 seed=${seed}`, {
+        sent: TOTAL,
+        delivered: server.firstArrivals.length,
+        duplicates: server.duplicates,
+        cuts: proxy.cuts,
+        reconnects,
+        'send-ms': lastSend - started,
+        'settled-after-last-send-ms': settled,
+      });
+      expect(lastSend - started).toBeGreaterThanOrEqual(3000);
+      expect(proxy.cuts).toBeGreaterThanOrEqual(10);
+      expect(server.firstArrivals).toEqual(Array.from({ length: TOTAL }, (_, i) => i));
+      expect(socket.pending).toBe(0);
+      expect(settled).toBeLessThanOrEqual(10_000);
+      expect(server.maxConcurrent).toBe(1);
+    },
+    30_000,
+  );
 });
 
 describe('the outbox alone, without acknowledgements, through random cuts (R2)', () => {
-  it.each(SEEDS)('delivers messages sent while not open exactly once and in order, with seed %i', async (seed) => {
-    server = await startAckServer({ acknowledge: false });
-    proxy = await ChaosProxy.start(server.port, { cutAfter: { min: 50, max: 300, random: seededRandom(seed) } });
-    const socket = jsonSocket(seed);
-    const sentWhileOpen = new Set<number>();
-    await pacedSend(socket, sentWhileOpen);
-    await until(() => socket.state === 'open' && socket.queued === 0, 10_000, 'the outbox to empty');
-    proxy.setCutAfter(undefined);
-    // The server has read everything before it answers the close frame, which comes after it.
-    socket.close();
-    await all(socket.state$);
+  it.each(SEEDS)(
+    'delivers messages sent while not open exactly once and in order, with seed %i',
+    async (seed) => {
+      server = await startAckServer({ acknowledge: false });
+      proxy = await ChaosProxy.start(server.port, { cutAfter: { min: 50, max: 300, random: seededRandom(seed) } });
+      const socket = jsonSocket(seed);
+      const sentWhileOpen = new Set<number>();
+      await pacedSend(socket, sentWhileOpen);
+      await until(() => socket.state === 'open' && socket.queued === 0, 10_000, 'the outbox to empty');
+      proxy.setCutAfter(undefined);
+      // The server has read everything before it answers the close frame, which comes after it.
+      socket.close();
+      await all(socket.state$);
 
-    const arrived = new Set(server.firstArrivals);
-    const queuedIds = Array.from({ length: TOTAL }, (_, i) => i).filter((id) => !sentWhileOpen.has(id));
-    const lost = [...sentWhileOpen].filter((id) => !arrived.has(id));
-    summary(`R2 seed=${seed}`, {
-      sent: TOTAL,
-      'sent-while-not-open': queuedIds.length,
-      delivered: arrived.size,
-      duplicates: server.duplicates,
-      'lost-while-open (documented)': lost.length,
-      cuts: proxy.cuts,
-    });
-    expect(server.duplicates).toBe(0);
-    for (const id of queuedIds) expect(arrived.has(id)).toBe(true);
-    expect(server.firstArrivals).toEqual([...server.firstArrivals].sort((a, b) => a - b));
-    expect(proxy.cuts).toBeGreaterThanOrEqual(10);
-  }, 30_000);
+      const arrived = new Set(server.firstArrivals);
+      const queuedIds = Array.from({ length: TOTAL }, (_, i) => i).filter((id) => !sentWhileOpen.has(id));
+      const lost = [...sentWhileOpen].filter((id) => !arrived.has(id));
+      summary(`R2 seed=${seed}`, {
+        sent: TOTAL,
+        'sent-while-not-open': queuedIds.length,
+        delivered: arrived.size,
+        duplicates: server.duplicates,
+        'lost-while-open (documented)': lost.length,
+        cuts: proxy.cuts,
+      });
+      expect(server.duplicates).toBe(0);
+      for (const id of queuedIds) expect(arrived.has(id)).toBe(true);
+      expect(server.firstArrivals).toEqual([...server.firstArrivals].sort((a, b) => a - b));
+      expect(proxy.cuts).toBeGreaterThanOrEqual(10);
+    },
+    30_000,
+  );
 });
 
 describe('overflow policies during an outage (R4)', () => {

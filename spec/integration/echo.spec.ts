@@ -1,6 +1,14 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { WebSocket } from 'ws';
-import { ConnectionError, ReactiveWebSocket, jsonDeserializer, jsonSerializer, websocket, type SocketEvent, type SocketState } from '../../lib/index.js';
+import {
+  ConnectionError,
+  ReactiveWebSocket,
+  jsonDeserializer,
+  jsonSerializer,
+  websocket,
+  type SocketEvent,
+  type SocketState,
+} from '../../lib/index.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
 import { all, first, until } from '../support/wait.js';
 

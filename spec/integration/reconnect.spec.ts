@@ -132,7 +132,9 @@ describe('reconnection', () => {
     expect((await reconnects).map((event) => event.attempt)).toEqual([1, 2, 3]);
     expect(reported.filter((error) => error instanceof ConnectionError)).toHaveLength(4);
     expect(reported.at(-1)).toBeInstanceOf(ReconnectError);
-    expect(reported.at(-1)!.message).toMatch(/gave up reconnecting to ws:\/\/127\.0\.0\.1:\d+\/ after 3 attempt\(s\): the last close had code 1006/);
+    expect(reported.at(-1)!.message).toMatch(
+      /gave up reconnecting to ws:\/\/127\.0\.0\.1:\d+\/ after 3 attempt\(s\): the last close had code 1006/,
+    );
     expect(() => socket.send('x')).toThrow(SocketClosedError);
     expect(() => socket.send('x')).toThrow(/closed by the network with code 1006/);
   });

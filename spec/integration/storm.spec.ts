@@ -102,7 +102,13 @@ describe('a leak soak of 300 forced reconnects (R10)', () => {
     }
     const alive = made.filter((ref) => ref.deref() !== undefined).length;
     const growth = process.memoryUsage().heapUsed - heapAt50;
-    summary('R10', { reconnects: opens, sockets: made.length, 'alive-after-gc': alive, 'heap-growth-kib': Math.round(growth / 1024), 'max-concurrent': maxConcurrent });
+    summary('R10', {
+      reconnects: opens,
+      sockets: made.length,
+      'alive-after-gc': alive,
+      'heap-growth-kib': Math.round(growth / 1024),
+      'max-concurrent': maxConcurrent,
+    });
     expect(alive).toBeLessThanOrEqual(1);
     expect(growth).toBeLessThan(1024 * 1024);
     expect(maxConcurrent).toBe(1);

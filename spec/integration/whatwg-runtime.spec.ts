@@ -23,11 +23,21 @@ afterEach(async () => {
 
 it('queues, sends text and binary, reconnects, closes with a code, and serves the facade on undici', async () => {
   const output = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, ['--experimental-websocket', '--no-warnings', FIXTURE, echo.url], { timeout: 15_000 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    execFile(
+      process.execPath,
+      ['--experimental-websocket', '--no-warnings', FIXTURE, echo.url],
+      { timeout: 15_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
     ),
   );
-  const result = JSON.parse(output) as { supported: boolean; messages: string[]; binary: number[]; facade: string; closes: number[]; states: string[] };
+  const result = JSON.parse(output) as {
+    supported: boolean;
+    messages: string[];
+    binary: number[];
+    facade: string;
+    closes: number[];
+    states: string[];
+  };
   expect(result.supported).toBe(true);
   expect(result.messages).toEqual(['queued before open', 'after reconnect']);
   expect(result.binary).toEqual([1, 2, 3]);

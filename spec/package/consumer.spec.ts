@@ -20,7 +20,11 @@ function installed(name: string): string {
 beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), 'reactive-websocket-consumer-'));
   const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    execFileSync('npm', ['pack', '--json', '--pack-destination', project], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
   ) as Array<{ filename: string }>;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   const dependencies = ['rxjs', 'ws', '@types/ws', '@types/node'].map((name) => `${name}@${installed(name)}`);
