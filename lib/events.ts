@@ -1,14 +1,5 @@
 import { filter, type OperatorFunction } from 'rxjs';
 
-/**
- * The connection state, as `state$` tells it.
- *
- * `'connecting'` until the first open; `'open'`; `'closing'` after `close()` until the socket
- * has closed; `'reconnecting'` while waiting to connect again; `'closed'`, which is final unless
- * the socket is `lazy` and gets a new subscriber.
- */
-export type SocketState = 'connecting' | 'open' | 'closing' | 'closed' | 'reconnecting';
-
 /** The connection opened. */
 export interface SocketOpenEvent {
   readonly type: 'open';

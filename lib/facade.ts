@@ -1,7 +1,8 @@
 import { map, type Observable, type Subscription } from 'rxjs';
 import { describeType } from './codec.js';
 import { assertEventType, type SocketCloseEvent, type SocketErrorEvent, type SocketOpenEvent } from './events.js';
-import { ReactiveWebSocket, type ReactiveWebSocketConfig } from './reactive-websocket.js';
+import type { ReactiveWebSocketConfig } from './config.js';
+import { ReactiveWebSocket } from './reactive-websocket.js';
 import { callSafely } from './report.js';
 
 /**

@@ -1,14 +1,11 @@
-export {
-  ReactiveWebSocket,
-  type ReactiveWebSocketConfig,
-  type WebSocketConstructor,
-  type WebSocketLike,
-  type BinaryType,
-  type UrlProvider,
-  type ProtocolsProvider,
-  type DeliveryConfig,
-  type ReconnectEvent,
-} from './reactive-websocket.js';
+export { ReactiveWebSocket } from './reactive-websocket.js';
+export { type ReactiveWebSocketConfig, type UrlProvider, type ProtocolsProvider } from './config.js';
+export { type WebSocketConstructor, type WebSocketLike, type BinaryType } from './native-socket.js';
+export { Connection, type ConnectionOptions, type ConnectionObserver } from './connection.js';
+export { type NativeEvent } from './native-socket.js';
+export { type SocketState } from './lifecycle.js';
+export { type DeliveryConfig } from './delivery.js';
+export { type ReconnectEvent } from './retry.js';
 export { type ReconnectConfig } from './backoff.js';
 export { type HeartbeatConfig } from './heartbeat.js';
 export {
@@ -30,7 +27,6 @@ export {
   type SocketMessageEvent,
   type SocketErrorEvent,
   type SocketCloseEvent,
-  type SocketState,
 } from './events.js';
 export { jsonSerializer, jsonDeserializer, type Serializer, type Deserializer, type WebSocketData, type BlobLike } from './codec.js';
 export {

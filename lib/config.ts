@@ -1,0 +1,177 @@
+import { check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from './backoff.js';
+import { dataDeserializer, describeType, identitySerializer, type Deserializer, type Serializer } from './codec.js';
+import { resolveDeliveryConfig, type DeliveryConfig, type ResolvedDeliveryConfig } from './delivery.js';
+import { NotImplementedError } from './errors.js';
+import { validateHeartbeatConfig, type HeartbeatConfig } from './heartbeat.js';
+import type { BinaryType, WebSocketConstructor } from './native-socket.js';
+import { resolveBufferConfig, type BufferConfig, type ResolvedBufferConfig } from './outbox.js';
+import { normalizeProtocols, normalizeUrl, pageBaseUrl, redactUrl } from './url.js';
+
+/** Called before every connection attempt for the URL to use, so a token can be refreshed. */
+export type UrlProvider = () => string | URL | PromiseLike<string | URL>;
+
+/** Called before every connection attempt for the subprotocols to offer. */
+export type ProtocolsProvider = () => string | readonly string[] | PromiseLike<string | readonly string[]>;
+
+/**
+ * Settings of a {@link ReactiveWebSocket}. The names follow RxJS's `webSocket` config where it has one.
+ *
+ * @typeParam In - the type of decoded incoming messages.
+ * @typeParam Out - the type of outgoing messages before encoding.
+ */
+export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> {
+  /**
+   * `ws:` or `wss:` URL; `http:` and `https:` are mapped to them; in a browser a relative URL
+   * resolves against the page. Or a function returning one (or a promise of one), called before
+   * every attempt. A user name and password in it are never shown in errors or emitted values;
+   * whether they are sent depends on the runtime (`ws` and browsers send Basic auth; undici does not).
+   */
+  readonly url: string | URL | UrlProvider;
+  /** Subprotocols to offer the server, most preferred first; or a function returning them before every attempt. */
+  readonly protocols?: string | readonly string[] | ProtocolsProvider;
+  /** The WebSocket implementation. Default: `globalThis.WebSocket`. On Node before 22, pass `WebSocket` from `ws`. */
+  readonly WebSocketCtor?: WebSocketConstructor;
+  /** How binary messages arrive. Default: the runtime's (`'blob'` in browsers, `'nodebuffer'` with `ws`). */
+  readonly binaryType?: BinaryType;
+  /** Encodes outgoing values. Default: strings and binary pass unchanged; anything else is a `TypeError` at `send`. */
+  readonly serializer?: Serializer<Out>;
+  /** Decodes incoming message events. Default: the event's `data`. A throw is reported as a `DeserializationError` on `error$`. */
+  readonly deserializer?: Deserializer<In>;
+  /**
+   * Reconnect when the connection ends without `close()`: exponential backoff with full jitter.
+   * `true` or an object turns it on with defaults; `false` turns it off. Default: on.
+   */
+  readonly reconnect?: boolean | ReconnectConfig;
+  /** The outbox for messages sent while the socket is not open or not writable. Default `{ limit: 1000, overflow: 'error' }`. */
+  readonly buffer?: BufferConfig;
+  /** At-least-once delivery with acknowledgements by id. Default: off. */
+  readonly delivery?: DeliveryConfig<In, Out>;
+  /** Detects dead connections by pinging when idle. Default: off. */
+  readonly heartbeat?: HeartbeatConfig<In, Out>;
+  /** How long (ms) an attempt may stay connecting before it is abandoned and counted as failed. Default 10,000. */
+  readonly connectTimeout?: number;
+  /**
+   * Connect on the first subscriber and close after the last unsubscribes, as RxJS's `webSocket` does.
+   * Subscribing to `state$` does not count. Default `false`: connect at construction.
+   */
+  readonly lazy?: boolean;
+}
+
+/** A config checked and with every default filled in. */
+export interface ResolvedConfig<In, Out> {
+  /** The URL checked at construction, or `undefined` with a URL provider. */
+  readonly href: string | undefined;
+  readonly urlProvider: UrlProvider | undefined;
+  readonly protocols: readonly string[];
+  readonly protocolsProvider: ProtocolsProvider | undefined;
+  readonly WebSocketCtor: WebSocketConstructor;
+  readonly binaryType: BinaryType | undefined;
+  readonly serializer: Serializer<Out>;
+  readonly deserializer: Deserializer<In>;
+  readonly reconnect: ResolvedReconnectConfig | undefined;
+  readonly buffer: ResolvedBufferConfig;
+  readonly delivery: ResolvedDeliveryConfig<In, Out> | undefined;
+  readonly heartbeat: HeartbeatConfig<In, Out> | undefined;
+  readonly connectTimeout: number;
+  readonly lazy: boolean;
+}
+
+const CONFIG_KEYS: readonly string[] = [
+  'url',
+  'protocols',
+  'WebSocketCtor',
+  'binaryType',
+  'serializer',
+  'deserializer',
+  'reconnect',
+  'buffer',
+  'delivery',
+  'heartbeat',
+  'connectTimeout',
+  'lazy',
+];
+const BINARY_TYPES: readonly string[] = ['blob', 'arraybuffer', 'nodebuffer', 'fragments'];
+const DEFAULT_CONNECT_TIMEOUT = 10_000;
+
+/**
+ * Checks a URL or config and fills in the defaults.
+ * @throws SyntaxError for a URL or subprotocol a browser would reject.
+ * @throws NotImplementedError where the runtime has no WebSocket and no `WebSocketCtor` was given.
+ * @throws TypeError or RangeError for an unknown option or a setting of the wrong type or range.
+ */
+export function resolveConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<In, Out>): ResolvedConfig<In, Out> {
+  const config = toConfig(urlOrConfig);
+  const { url, protocols, serializer, deserializer, binaryType, lazy } = config;
+  if (typeof url !== 'string' && !(url instanceof URL) && typeof url !== 'function') {
+    fail(`url must be a string, a URL or a function returning one, not ${describeType(url)}`);
+  }
+  for (const [name, value] of [
+    ['serializer', serializer],
+    ['deserializer', deserializer],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'function') fail(`${name} must be a function, not ${describeType(value)}`);
+  }
+  if (binaryType !== undefined && !BINARY_TYPES.includes(binaryType)) {
+    fail(`binaryType ${JSON.stringify(binaryType)} is not one of ${BINARY_TYPES.join(', ')}`);
+  }
+  if (lazy !== undefined && typeof lazy !== 'boolean') fail(`lazy must be true or false, not ${describeType(lazy)}`);
+  const connectTimeout = config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+  check(connectTimeout > 0, 'connectTimeout', connectTimeout, 'a number of ms above 0, or Infinity');
+  const urlProvider = typeof url === 'function' ? url : undefined;
+  const protocolsProvider = typeof protocols === 'function' ? protocols : undefined;
+  return {
+    href: urlProvider === undefined ? normalizeUrl(url as string | URL, pageBaseUrl()) : undefined,
+    urlProvider,
+    protocols: protocolsProvider === undefined ? normalizeProtocols(protocols as string | readonly string[] | undefined) : [],
+    protocolsProvider,
+    WebSocketCtor: resolveWebSocketCtor(config.WebSocketCtor),
+    binaryType,
+    serializer: serializer ?? identitySerializer<Out>,
+    deserializer: deserializer ?? dataDeserializer<In>,
+    reconnect: resolveReconnectConfig(config.reconnect, true),
+    buffer: resolveBufferConfig(config.buffer),
+    delivery: resolveDeliveryConfig(config.delivery),
+    heartbeat: validateHeartbeatConfig(config.heartbeat),
+    connectTimeout,
+    lazy: lazy ?? false,
+  };
+}
+
+/** The URL to show in messages: the fixed one, credentials redacted, or a placeholder until a provider gives one. */
+export function shownUrl(config: { readonly href: string | undefined }): string {
+  return config.href === undefined ? '(URL from the url provider)' : redactUrl(config.href);
+}
+
+function toConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<In, Out>): ReactiveWebSocketConfig<In, Out> {
+  if (typeof urlOrConfig === 'string' || urlOrConfig instanceof URL) return { url: urlOrConfig };
+  if (urlOrConfig === null || typeof urlOrConfig !== 'object') {
+    fail(`expected a URL or a config object such as { url: 'ws://host/path' }, not ${describeType(urlOrConfig)}`);
+  }
+  for (const key of Object.keys(urlOrConfig)) {
+    if (!CONFIG_KEYS.includes(key)) fail(`unknown option ${JSON.stringify(key)}; the options are ${CONFIG_KEYS.join(', ')}`);
+  }
+  return urlOrConfig;
+}
+
+/**
+ * The WebSocket constructor to use: the one given, else the runtime's.
+ * @throws NotImplementedError where there is neither.
+ */
+export function resolveWebSocketCtor(given: WebSocketConstructor | undefined): WebSocketConstructor {
+  if (given !== undefined) {
+    if (typeof given !== 'function') fail(`WebSocketCtor must be a WebSocket constructor, not ${describeType(given)}`);
+    return given;
+  }
+  const runtime = (globalThis as { WebSocket?: unknown }).WebSocket;
+  if (typeof runtime === 'function') return runtime as WebSocketConstructor;
+  throw new NotImplementedError(
+    'reactive-websocket: this runtime has no WebSocket. On Node before 22, install the ws package and pass its ' +
+      "constructor: import { WebSocket } from 'ws'; new ReactiveWebSocket({ url, WebSocketCtor: WebSocket }) " +
+      '(or websocket(url, { WebSocketCtor: WebSocket })).',
+  );
+}
+
+/** @throws TypeError with the library's prefix and a closing period. */
+export function fail(message: string): never {
+  throw new TypeError(`reactive-websocket: ${message}.`);
+}

@@ -1,0 +1,155 @@
+import type { SocketEventType } from './events.js';
+import {
+  listen,
+  terminate,
+  type NativeEvent,
+  type NativeEventSink,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './native-socket.js';
+
+/** How long (ms) `close()` waits for the peer's close frame before dropping the connection. */
+export const CLOSING_TIMEOUT_MS = 1000;
+const ABNORMAL_CLOSURE = 1006;
+
+/** What one connection attempt is made of. */
+export interface ConnectionOptions {
+  /** The WebSocket constructor to call. */
+  readonly WebSocketCtor: WebSocketConstructor;
+  /** Passed to the constructor as given. */
+  readonly url: string;
+  /** Passed to the constructor as given; left out of the call when `undefined`. */
+  readonly protocols?: string | string[] | undefined;
+  /** Set on the socket right after it is made, when given. */
+  readonly binaryType?: string | undefined;
+  /** How long (ms) the socket may stay connecting before the attempt is abandoned. Default: no limit. */
+  readonly connectTimeout?: number | undefined;
+}
+
+/**
+ * Who hears what a connection does. Each method is called with the runtime's own event where it
+ * made one (a `MessageEvent`, a `CloseEvent`) and a plain object of the same shape where it did
+ * not (`ws`'s emitter events, a timeout). After `close`, nothing more is called.
+ */
+export interface ConnectionObserver {
+  /** The socket opened. Not called for a socket that opens after `close()`: that one is closed again. */
+  open(connection: Connection): void;
+  /** A message arrived. */
+  message(event: NativeEvent): void;
+  /** The runtime reported an error, or the socket did not open within `connectTimeout`. `close` follows at once. */
+  error(event: NativeEvent): void;
+  /** The connection ended: the runtime's close event, or code 1006 for one that was abandoned. */
+  close(event: NativeEvent): void;
+}
+
+/**
+ * One connection attempt, from the constructor call to the close event: the connect timeout,
+ * the closing handshake bounded to {@link CLOSING_TIMEOUT_MS}, and the abandoning of a dead or
+ * stuck socket. It knows nothing of reconnection, outboxes or heartbeats. An `error` ends the
+ * connection at once (the runtime's later close event, if any, is not waited for), so a socket
+ * the runtime gave up on is never written to.
+ */
+export class Connection implements NativeEventSink {
+  /** The runtime's socket. */
+  readonly socket: WebSocketLike;
+  /** When it opened (ms since the epoch), or `undefined` before. */
+  openedAt: number | undefined;
+  #observer: ConnectionObserver;
+  #detach: () => void;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closing: { readonly code: number | undefined; readonly reason: string | undefined } | undefined;
+  #ended = false;
+
+  /**
+   * Calls the constructor and listens to the socket it makes.
+   * @throws whatever the constructor throws; a socket that cannot be listened to is closed, then the TypeError is thrown.
+   */
+  constructor(options: ConnectionOptions, observer: ConnectionObserver) {
+    const { WebSocketCtor, url, protocols, binaryType, connectTimeout } = options;
+    this.#observer = observer;
+    this.socket = protocols === undefined ? new WebSocketCtor(url) : new WebSocketCtor(url, protocols);
+    try {
+      this.#detach = listen(this.socket, this);
+      if (binaryType !== undefined) this.socket.binaryType = binaryType;
+    } catch (error) {
+      terminate(this.socket);
+      throw error;
+    }
+    if (connectTimeout !== undefined && connectTimeout !== Infinity) {
+      this.#timer = setTimeout(() => {
+        this.#observer.error({ type: 'error', message: `the connection did not open within ${connectTimeout} ms (connectTimeout)` });
+        this.abandon();
+      }, connectTimeout);
+    }
+  }
+
+  /** Whether the connection has ended: no event will follow. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /**
+   * Starts the closing handshake, and ends the connection with `code` (unclean) if the peer has
+   * not answered within {@link CLOSING_TIMEOUT_MS}. Calling it again does nothing.
+   */
+  close(code?: number, reason?: string): void {
+    if (this.#closing !== undefined || this.#ended) return;
+    this.#closing = { code, reason };
+    this.#clearTimer();
+    this.#timer = setTimeout(() => this.abandon(code, reason), CLOSING_TIMEOUT_MS);
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      this.abandon(code, reason);
+    }
+  }
+
+  /** Drops the socket without its closing handshake and ends the connection with `code` (default 1006), unclean. */
+  abandon(code = ABNORMAL_CLOSURE, reason = ''): void {
+    if (this.#ended) return;
+    this.#end();
+    terminate(this.socket, code === ABNORMAL_CLOSURE ? undefined : code, reason);
+    this.#observer.close({ type: 'close', code, reason, wasClean: false });
+  }
+
+  /** @internal The one entry point of the socket's events. */
+  handle(type: SocketEventType, event: NativeEvent): void {
+    switch (type) {
+      case 'message':
+        this.#observer.message(event);
+        return;
+      case 'open':
+        if (this.#closing !== undefined) {
+          // Some wrappers open after close() was called; browsers and ws never do. Close it again.
+          this.socket.close(this.#closing.code, this.#closing.reason);
+          return;
+        }
+        this.#clearTimer();
+        this.openedAt = Date.now();
+        this.#observer.open(this);
+        return;
+      case 'error':
+        // Closing a socket that is still connecting makes the runtime report the abandoned
+        // handshake as an error: it is not one.
+        if (this.#closing !== undefined) return;
+        this.#observer.error(event);
+        this.abandon();
+        return;
+      case 'close':
+        this.#end();
+        this.#observer.close(event);
+        return;
+    }
+  }
+
+  #end(): void {
+    this.#ended = true;
+    this.#clearTimer();
+    this.#detach();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

@@ -1,0 +1,111 @@
+import { check } from './backoff.js';
+import { describeType } from './codec.js';
+import type { Outbox } from './outbox.js';
+import { callSafely, callForSend } from './report.js';
+
+/**
+ * At-least-once delivery: messages stay in the outbox until the server acknowledges them, are
+ * sent again, in order, on every new connection, and again when not acknowledged in time.
+ *
+ * @typeParam In - incoming message type, for `ackOf`.
+ * @typeParam Out - outgoing message type, for `id`.
+ */
+export interface DeliveryConfig<In = unknown, Out = unknown> {
+  /** The id of an outgoing message; unique among unacknowledged messages. */
+  readonly id: (message: Out) => unknown;
+  /** The id an incoming message acknowledges, or `undefined` if it acknowledges none. */
+  readonly ackOf: (message: In) => unknown;
+  /** How long (ms) to wait for an acknowledgement on an open connection before sending again. Default 10,000. */
+  readonly timeout?: number;
+}
+
+/** Delivery settings with the default filled in. */
+export type ResolvedDeliveryConfig<In, Out> = Required<DeliveryConfig<In, Out>>;
+
+const DEFAULT_ACK_TIMEOUT = 10_000;
+
+/** Checks `delivery` settings and fills in the default. @throws TypeError or RangeError naming the field. */
+export function resolveDeliveryConfig<In, Out>(config: DeliveryConfig<In, Out> | undefined): ResolvedDeliveryConfig<In, Out> | undefined {
+  if (config === undefined) return undefined;
+  if (config === null || typeof config !== 'object') {
+    throw new TypeError(`reactive-websocket: delivery must be an object such as { id, ackOf }, not ${describeType(config)}.`);
+  }
+  for (const name of ['id', 'ackOf'] as const) {
+    if (typeof config[name] !== 'function') {
+      throw new TypeError(`reactive-websocket: delivery.${name} must be a function, not ${describeType(config[name])}.`);
+    }
+  }
+  const timeout = config.timeout ?? DEFAULT_ACK_TIMEOUT;
+  check(timeout > 0, 'delivery.timeout', timeout, 'a number of ms above 0, or Infinity');
+  return { id: config.id, ackOf: config.ackOf, timeout };
+}
+
+/**
+ * The acknowledgement side of at-least-once delivery: the id of each message sent, the
+ * acknowledgements that settle them, and the timer that sends again what an open connection
+ * has not acknowledged within `timeout`.
+ */
+export class Delivery<In, Out> {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @param config - the checked settings.
+   * @param outbox - where the messages are held until acknowledged.
+   * @param resend - hands one message to the open socket again.
+   */
+  constructor(
+    private readonly config: ResolvedDeliveryConfig<In, Out>,
+    private readonly outbox: Outbox<Out>,
+    private readonly resend: (data: unknown) => void,
+  ) {}
+
+  /**
+   * The id of a message about to be sent.
+   * @throws TypeError when `delivery.id` throws, returns nothing, or returns the id of a pending message.
+   */
+  idOf(value: Out): unknown {
+    const key = callForSend(this.config.id, value, 'delivery.id');
+    if (key === undefined || key === null) {
+      throw new TypeError(
+        `reactive-websocket: delivery.id returned ${String(key)}; every message needs an id for acknowledgements to name.`,
+      );
+    }
+    if (this.outbox.holds(key)) {
+      throw new TypeError(
+        `reactive-websocket: a message with id ${JSON.stringify(key)} is already waiting for its acknowledgement; ids must be unique among pending messages.`,
+      );
+    }
+    return key;
+  }
+
+  /** Settles the message an incoming one acknowledges, if any. A throwing `ackOf` is reported. */
+  received(message: In): void {
+    const key = callSafely(this.config.ackOf, message);
+    if (key !== undefined) this.outbox.acknowledge(key);
+  }
+
+  /** Arms the re-send timer for the earliest message sent and not yet acknowledged, if none is armed. */
+  watch(): void {
+    if (this.#timer !== undefined) return;
+    const earliest = this.outbox.earliestSent();
+    if (earliest === undefined) return;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        const now = Date.now();
+        for (const entry of this.outbox.sentBefore(now - this.config.timeout)) {
+          this.resend(entry.data);
+          entry.sentAt = now;
+        }
+        this.watch();
+      },
+      Math.max(0, earliest + this.config.timeout - Date.now()),
+    );
+  }
+
+  /** Stops the re-send timer (the connection closed; the messages stay held). */
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

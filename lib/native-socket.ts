@@ -1,0 +1,162 @@
+import type { SocketEventType } from './events.js';
+
+/** A listener of the runtime's socket events. */
+type NativeListener = (event: NativeEvent) => void;
+
+/**
+ * The part of a WebSocket this library uses. The DOM's `WebSocket`, the `ws` package's, undici's
+ * and test doubles such as mock-socket's all fit it. A socket is listened to through
+ * `addEventListener` where it has one, else through its `onopen`/`onmessage`/`onerror`/`onclose`
+ * properties, as RxJS's `webSocket` does.
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  readonly protocol: string;
+  binaryType: string;
+  /** Blobs are also passed here; they are left out of the signature so that `ws`'s `send` fits it. */
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+  addEventListener?(type: SocketEventType, listener: (event: { readonly type: string }) => void): void;
+  removeEventListener?(type: SocketEventType, listener: (event: { readonly type: string }) => void): void;
+  onopen?: ((event: never) => void) | null;
+  onmessage?: ((event: never) => void) | null;
+  onerror?: ((event: never) => void) | null;
+  onclose?: ((event: never) => void) | null;
+}
+
+/** A WebSocket constructor: `globalThis.WebSocket`, or `WebSocket` from the `ws` package. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+/** How binary messages are delivered: `'blob'` and `'arraybuffer'` everywhere; `'nodebuffer'` and `'fragments'` with `ws`. */
+export type BinaryType = 'blob' | 'arraybuffer' | 'nodebuffer' | 'fragments';
+
+/**
+ * What the runtime's socket dispatches, as far as this library reads it: the runtime's own event
+ * object where it makes one (a `MessageEvent`, a `CloseEvent`), a plain object with the same
+ * fields where it does not (`ws`'s emitter events, a timeout).
+ */
+export interface NativeEvent {
+  readonly type?: string;
+  readonly data?: unknown;
+  readonly code?: number;
+  readonly reason?: string;
+  readonly wasClean?: boolean;
+  readonly message?: unknown;
+  readonly error?: unknown;
+}
+
+/** Who receives a socket's events: one method call per event, with the event's type named by the listener. */
+export interface NativeEventSink {
+  /** @internal */
+  handle(type: SocketEventType, event: NativeEvent): void;
+}
+
+/** The connection-readiness values of `readyState`, as the DOM numbers them. */
+export const OPEN = 1;
+
+// Listen for 'error' first: a ws socket with no error listener crashes the process.
+const TYPES: readonly SocketEventType[] = ['error', 'open', 'message', 'close'];
+// 1006: a connection that ended without a close frame, the one unclean close.
+const ABNORMAL_CLOSURE = 1006;
+
+// Where a ws socket points back to whoever listens to it.
+const SINK = Symbol('reactive-websocket sink');
+
+/** A socket that is also a Node EventEmitter, as `ws`'s is: its own events skip the DOM-style wrappers. */
+interface EmitterSocket extends WebSocketLike {
+  on(event: string, listener: (this: EmitterSocket, ...args: never[]) => void): unknown;
+  off(event: string, listener: (this: EmitterSocket, ...args: never[]) => void): unknown;
+  terminate(): void;
+  [SINK]?: NativeEventSink | undefined;
+}
+
+// ws's own events, translated to the DOM shape. Shared by every socket (ws calls them with the
+// socket as `this`), so a connection allocates no listener. Text arrives as a Buffer and is
+// decoded as ws's DOM layer would.
+const EMITTER_LISTENERS: ReadonlyArray<readonly [SocketEventType, (this: EmitterSocket, ...args: never[]) => void]> = [
+  [
+    'error',
+    function (this: EmitterSocket, error: Error) {
+      this[SINK]?.handle('error', { type: 'error', message: error.message, error });
+    },
+  ],
+  [
+    'open',
+    function (this: EmitterSocket) {
+      this[SINK]?.handle('open', { type: 'open' });
+    },
+  ],
+  [
+    'message',
+    function (this: EmitterSocket, data: Buffer, isBinary: boolean) {
+      this[SINK]?.handle('message', { type: 'message', data: isBinary ? data : data.toString() });
+    },
+  ],
+  [
+    'close',
+    function (this: EmitterSocket, code: number, reason: Buffer) {
+      this[SINK]?.handle('close', { type: 'close', code, reason: reason.toString(), wasClean: code !== ABNORMAL_CLOSURE });
+    },
+  ],
+];
+
+function isEmitterSocket(socket: WebSocketLike): socket is EmitterSocket {
+  const candidate = socket as Partial<EmitterSocket>;
+  return typeof candidate.on === 'function' && typeof candidate.off === 'function' && typeof candidate.terminate === 'function';
+}
+
+/**
+ * Listens to every event of a socket, 'error' first, whichever way it dispatches them: `ws`'s
+ * emitter events (cheaper than its DOM-style ones, which wrap every listener and build a
+ * `MessageEvent` per message), else `addEventListener`, else the `on*` properties.
+ *
+ * @returns what removes every listener it added.
+ * @throws TypeError for an object that offers none of the three ways.
+ */
+export function listen(socket: WebSocketLike, sink: NativeEventSink): () => void {
+  if (isEmitterSocket(socket)) {
+    socket[SINK] = sink;
+    for (const [type, listener] of EMITTER_LISTENERS) socket.on(type, listener);
+    return () => {
+      for (const [type, listener] of EMITTER_LISTENERS) socket.off(type, listener);
+      socket[SINK] = undefined;
+    };
+  }
+  // One listener per type, so an event dispatched without a `type` is still known.
+  const listeners = TYPES.map((type): [SocketEventType, NativeListener] => [type, (event) => sink.handle(type, event ?? {})]);
+  if (typeof socket.addEventListener === 'function' && typeof socket.removeEventListener === 'function') {
+    for (const [type, listener] of listeners) socket.addEventListener(type, listener);
+    return () => {
+      for (const [type, listener] of listeners) socket.removeEventListener!(type, listener);
+    };
+  }
+  if (!('onmessage' in socket)) {
+    throw new TypeError(
+      'reactive-websocket: the WebSocketCtor made an object with neither addEventListener nor onopen/onmessage/onerror/onclose; pass a WebSocket constructor.',
+    );
+  }
+  const handlers = socket as unknown as Record<string, NativeListener | null>;
+  for (const [type, listener] of listeners) handlers[`on${type}`] = listener;
+  return () => {
+    for (const [type] of listeners) handlers[`on${type}`] = null;
+  };
+}
+
+/**
+ * Drops a socket without waiting for its closing handshake: `terminate()` where it has one
+ * (`ws`), else `close()`. Whatever it still reports is ignored; a throw is returned, not thrown.
+ */
+export function terminate(socket: WebSocketLike, code?: number, reason?: string): unknown {
+  // A ws socket with no 'error' listener crashes the process on a late error.
+  if (isEmitterSocket(socket)) socket.on('error', IGNORE);
+  try {
+    if (isEmitterSocket(socket)) socket.terminate();
+    else socket.close(code, reason);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+function IGNORE(): void {}

@@ -1,0 +1,137 @@
+import { utf8ByteLength } from './close-code.js';
+import { describeType, isWebSocketData, type Serializer, type WebSocketData } from './codec.js';
+import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
+import type { WebSocketLike } from './native-socket.js';
+import { Outbox, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
+import { callForSend } from './report.js';
+
+// How often a socket above its high-water mark is checked for room: browsers have no drain event.
+const DRAIN_POLL_MS = 10;
+
+/** What the sending side tells the socket's streams. */
+export interface SenderEvents<Out> {
+  /** The outbox dropped a message under a drop overflow policy. */
+  dropped(value: Out): void;
+  /** The socket, having been above its high-water mark, has taken everything waiting. */
+  drained(): void;
+}
+
+/**
+ * The outgoing path: `send` → serializer → outbox → the open socket's `send`. It hands a
+ * message straight to an open socket that is below its high-water mark and has nothing queued
+ * before it; otherwise the message waits in the outbox and is handed over, in order, when the
+ * socket opens or drains. With delivery on, messages stay held until acknowledged.
+ */
+export class Sender<In, Out> {
+  /** The messages waiting, and with delivery those not yet acknowledged. */
+  readonly outbox: Outbox<Out>;
+  /** Acknowledgements and re-sends, with delivery on. */
+  readonly delivery: Delivery<In, Out> | undefined;
+  #socket: WebSocketLike | undefined;
+  #blocked = false;
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #highWaterMark: number;
+
+  constructor(
+    private readonly serializer: Serializer<Out>,
+    buffer: ResolvedBufferConfig,
+    delivery: ResolvedDeliveryConfig<In, Out> | undefined,
+    url: string,
+    private readonly events: SenderEvents<Out>,
+  ) {
+    this.#highWaterMark = buffer.highWaterMark;
+    this.outbox = new Outbox<Out>(buffer, delivery !== undefined, url);
+    if (delivery !== undefined) this.delivery = new Delivery(delivery, this.outbox, (data) => this.#socket?.send(data as string));
+  }
+
+  /**
+   * Encodes and sends a message, or queues it.
+   * @throws TypeError for a value the serializer cannot encode, or a bad delivery id; BufferOverflowError when full.
+   */
+  send(value: Out): void {
+    const data = this.encode(value);
+    const socket = this.#socket;
+    if (this.delivery === undefined) {
+      if (socket !== undefined && !this.outbox.hasQueued && this.#writable(socket)) {
+        socket.send(data as string);
+        return;
+      }
+      this.#enqueue(value, data, undefined);
+    } else {
+      this.#enqueue(value, data, this.delivery.idOf(value));
+    }
+    if (socket !== undefined) this.flush();
+  }
+
+  /** Starts sending to a socket that just opened: unacknowledged messages first, then the queue. */
+  open(socket: WebSocketLike): void {
+    this.#socket = socket;
+    this.outbox.requeueUnacknowledged();
+    this.flush();
+  }
+
+  /** Stops sending: the socket is closing or gone. Queued messages wait for the next one. */
+  close(): void {
+    this.#socket = undefined;
+    this.#blocked = false;
+    if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
+    this.#drainTimer = undefined;
+    this.delivery?.stop();
+  }
+
+  /** Hands queued messages to the open socket, in order, while it stays below its high-water mark. */
+  flush(): void {
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    const now = Date.now();
+    for (;;) {
+      if (!this.#writable(socket)) {
+        this.#blocked = true;
+        this.#drainTimer ??= setTimeout(() => {
+          this.#drainTimer = undefined;
+          this.flush();
+        }, DRAIN_POLL_MS);
+        return;
+      }
+      const entry = this.outbox.next();
+      if (entry === undefined) break;
+      socket.send(entry.data as string);
+      this.outbox.sent(entry, now);
+    }
+    this.delivery?.watch();
+    if (this.#blocked) {
+      this.#blocked = false;
+      this.events.drained();
+    }
+  }
+
+  /**
+   * The serializer's output for a value.
+   * @throws TypeError when the serializer throws or produces something a socket cannot send.
+   */
+  encode(value: Out): WebSocketData {
+    const data: unknown = callForSend(this.serializer, value, 'the serializer');
+    if (!isWebSocketData(data)) {
+      throw new TypeError(
+        `reactive-websocket: cannot send a value of type ${describeType(data)}: a socket sends strings, ArrayBuffers, ` +
+          'typed arrays, DataViews and Blobs. Pass a serializer (for example jsonSerializer) to send other values. ' +
+          'Nothing was sent or queued.',
+      );
+    }
+    return data;
+  }
+
+  #writable(socket: WebSocketLike): boolean {
+    return this.#highWaterMark === Infinity || socket.bufferedAmount < this.#highWaterMark;
+  }
+
+  #enqueue(value: Out, data: WebSocketData, key: unknown): void {
+    const entry: OutboxEntry<Out> = { value, data, bytes: byteLength(data), key, sentAt: undefined, settled: false };
+    for (const dropped of this.outbox.add(entry)) this.events.dropped(dropped.value);
+  }
+}
+
+function byteLength(data: WebSocketData): number {
+  if (typeof data === 'string') return utf8ByteLength(data);
+  return 'byteLength' in data ? data.byteLength : data.size;
+}
