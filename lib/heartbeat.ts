@@ -53,7 +53,8 @@ export function validateHeartbeatConfig<In, Out>(config: HeartbeatConfig<In, Out
  */
 export class Heartbeat {
   private lastReceived = 0;
-  private pingSentAt = -Infinity;
+  // A flag, not a comparison of times: a reply in the same millisecond as its ping must count.
+  private awaitingReply = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -72,13 +73,14 @@ export class Heartbeat {
   /** Starts watching, as of now. */
   start(): void {
     this.lastReceived = Date.now();
-    this.pingSentAt = -Infinity;
+    this.awaitingReply = false;
     this.schedule(this.interval);
   }
 
   /** Records that something arrived. */
   received(): void {
     this.lastReceived = Date.now();
+    this.awaitingReply = false;
   }
 
   /** Stops watching; no timer is left. */
@@ -95,8 +97,8 @@ export class Heartbeat {
       this.dead(silent);
       return;
     }
-    if (silent >= this.interval && this.pingSentAt < this.lastReceived) {
-      this.pingSentAt = now;
+    if (silent >= this.interval && !this.awaitingReply) {
+      this.awaitingReply = true;
       this.ping();
     }
     // Wake again when the next ping is due, or, with a ping outstanding, early enough to ping

@@ -71,6 +71,23 @@ describe('Heartbeat', () => {
     expect(pings).toEqual([]);
   });
 
+  it('counts a reply that arrives in the same millisecond as its ping, and keeps pinging a connection that always replies at once', () => {
+    const replying = new Heartbeat(
+      200,
+      300,
+      () => {
+        pings.push(Date.now() - start);
+        replying.received(); // the pong, within the same millisecond
+      },
+      (silentFor) => deaths.push(silentFor),
+    );
+    replying.start();
+    jest.advanceTimersByTime(2000);
+    replying.stop();
+    expect(deaths).toEqual([]);
+    expect(pings).toEqual([200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000]);
+  });
+
   it('leaves no timer after stop()', () => {
     heartbeat.start();
     jest.advanceTimersByTime(250);
