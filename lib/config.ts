@@ -175,3 +175,37 @@ export function resolveWebSocketCtor(given: WebSocketConstructor | undefined): W
 export function fail(message: string): never {
   throw new TypeError(`reactive-websocket: ${message}.`);
 }
+
+/** Where one attempt connects: a URL checked as browsers do, and the subprotocols to offer. */
+export interface Target {
+  readonly href: string;
+  readonly protocols: readonly string[];
+}
+
+/**
+ * The URL and subprotocols for the next attempt: the fixed ones, or what the providers return
+ * (then a promise when either returns one).
+ * @throws SyntaxError for a URL or subprotocol a browser would reject.
+ */
+export function resolveTarget(
+  config: Pick<ResolvedConfig<unknown, unknown>, 'href' | 'urlProvider' | 'protocols' | 'protocolsProvider'>,
+): Target | PromiseLike<Target> {
+  const { href, urlProvider, protocols, protocolsProvider } = config;
+  const url = urlProvider === undefined ? href! : urlProvider();
+  const offered = protocolsProvider === undefined ? protocols : protocolsProvider();
+  if (isPromiseLike(url) || isPromiseLike(offered)) return Promise.all([url, offered]).then(([u, p]) => toTarget(u, p));
+  return toTarget(url, offered);
+}
+
+function toTarget(url: string | URL, protocols: string | readonly string[] | undefined): Target {
+  if (typeof url !== 'string' && !(url instanceof URL)) {
+    throw new SyntaxError(`reactive-websocket: the url provider returned ${describeType(url)}; it must return a ws:// or wss:// URL.`);
+  }
+  // A fixed URL and protocols were checked at construction; checking again is cheap and keeps one path.
+  return { href: normalizeUrl(url, pageBaseUrl()), protocols: normalizeProtocols(protocols) };
+}
+
+/** Whether a value is a promise (or any thenable). */
+export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}

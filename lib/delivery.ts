@@ -46,6 +46,9 @@ export function resolveDeliveryConfig<In, Out>(config: DeliveryConfig<In, Out> |
  * has not acknowledged within `timeout`.
  */
 export class Delivery<In, Out> {
+  readonly #config: ResolvedDeliveryConfig<In, Out>;
+  readonly #outbox: Outbox<Out>;
+  readonly #resend: (data: unknown) => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -53,24 +56,24 @@ export class Delivery<In, Out> {
    * @param outbox - where the messages are held until acknowledged.
    * @param resend - hands one message to the open socket again.
    */
-  constructor(
-    private readonly config: ResolvedDeliveryConfig<In, Out>,
-    private readonly outbox: Outbox<Out>,
-    private readonly resend: (data: unknown) => void,
-  ) {}
+  constructor(config: ResolvedDeliveryConfig<In, Out>, outbox: Outbox<Out>, resend: (data: unknown) => void) {
+    this.#config = config;
+    this.#outbox = outbox;
+    this.#resend = resend;
+  }
 
   /**
    * The id of a message about to be sent.
    * @throws TypeError when `delivery.id` throws, returns nothing, or returns the id of a pending message.
    */
   idOf(value: Out): unknown {
-    const key = callForSend(this.config.id, value, 'delivery.id');
+    const key = callForSend(this.#config.id, value, 'delivery.id');
     if (key === undefined || key === null) {
       throw new TypeError(
         `reactive-websocket: delivery.id returned ${String(key)}; every message needs an id for acknowledgements to name.`,
       );
     }
-    if (this.outbox.holds(key)) {
+    if (this.#outbox.holds(key)) {
       throw new TypeError(
         `reactive-websocket: a message with id ${JSON.stringify(key)} is already waiting for its acknowledgement; ids must be unique among pending messages.`,
       );
@@ -80,26 +83,26 @@ export class Delivery<In, Out> {
 
   /** Settles the message an incoming one acknowledges, if any. A throwing `ackOf` is reported. */
   received(message: In): void {
-    const key = callSafely(this.config.ackOf, message);
-    if (key !== undefined) this.outbox.acknowledge(key);
+    const key = callSafely(this.#config.ackOf, message);
+    if (key !== undefined) this.#outbox.acknowledge(key);
   }
 
   /** Arms the re-send timer for the earliest message sent and not yet acknowledged, if none is armed. */
   watch(): void {
     if (this.#timer !== undefined) return;
-    const earliest = this.outbox.earliestSent();
+    const earliest = this.#outbox.earliestSent();
     if (earliest === undefined) return;
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
         const now = Date.now();
-        for (const entry of this.outbox.sentBefore(now - this.config.timeout)) {
-          this.resend(entry.data);
+        for (const entry of this.#outbox.sentBefore(now - this.#config.timeout)) {
+          this.#resend(entry.data);
           entry.sentAt = now;
         }
         this.watch();
       },
-      Math.max(0, earliest + this.config.timeout - Date.now()),
+      Math.max(0, earliest + this.#config.timeout - Date.now()),
     );
   }
 

@@ -11,43 +11,43 @@ const NONE: ReadonlyArray<never> = Object.freeze([]);
  * the others still receive.
  */
 export class Fanout<T> {
-  private subscribers: ReadonlyArray<Subscriber<T>> = NONE;
-  private completed = false;
-  private made: Observable<T> | undefined;
+  #subscribers: ReadonlyArray<Subscriber<T>> = NONE;
+  #completed = false;
+  #made: Observable<T> | undefined;
 
   /** Subscribe here. A subscriber after `complete()` completes at once. Made on first use. */
   get observable(): Observable<T> {
-    return (this.made ??= new Observable<T>((subscriber) => this.add(subscriber)));
+    return (this.#made ??= new Observable<T>((subscriber) => this.add(subscriber)));
   }
 
   /** Adds a subscriber; returns its teardown. */
   add(subscriber: Subscriber<T>): (() => void) | undefined {
-    if (this.completed) {
+    if (this.#completed) {
       subscriber.complete();
       return undefined;
     }
-    this.subscribers = [...this.subscribers, subscriber];
+    this.#subscribers = [...this.#subscribers, subscriber];
     return () => {
-      this.subscribers = this.subscribers.filter((other) => other !== subscriber);
+      this.#subscribers = this.#subscribers.filter((other) => other !== subscriber);
     };
   }
 
   /** Whether anyone is subscribed. */
   get observed(): boolean {
-    return this.subscribers.length > 0;
+    return this.#subscribers.length > 0;
   }
 
   /** Delivers a value to every subscriber, in subscription order. */
   next(value: T): void {
-    const subscribers = this.subscribers;
+    const subscribers = this.#subscribers;
     for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
   }
 
   /** Completes every subscriber, and every later one. */
   complete(): void {
-    this.completed = true;
-    const subscribers = this.subscribers;
-    this.subscribers = NONE;
+    this.#completed = true;
+    const subscribers = this.#subscribers;
+    this.#subscribers = NONE;
     for (const subscriber of subscribers) subscriber.complete();
   }
 }

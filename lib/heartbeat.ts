@@ -1,4 +1,8 @@
 import { check } from './backoff.js';
+import type { WebSocketData } from './codec.js';
+import { CLOSE_CODE_HEARTBEAT_TIMEOUT } from './close-code.js';
+import type { Connection } from './connection.js';
+import { reportError } from './report.js';
 
 /**
  * Detects a dead connection (half-open TCP, a laptop that slept): when nothing has arrived for
@@ -52,10 +56,14 @@ export function validateHeartbeatConfig<In, Out>(config: HeartbeatConfig<In, Out
  * noticed on the first tick after it wakes.
  */
 export class Heartbeat {
-  private lastReceived = 0;
+  readonly #interval: number;
+  readonly #timeout: number;
+  readonly #ping: () => void;
+  readonly #dead: (silentFor: number) => void;
+  #lastReceived = 0;
   // A flag, not a comparison of times: a reply in the same millisecond as its ping must count.
-  private awaitingReply = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  #awaitingReply = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param interval - idle ms before a ping.
@@ -63,50 +71,77 @@ export class Heartbeat {
    * @param ping - sends the ping.
    * @param dead - called once when the connection is presumed dead; the heartbeat has stopped by then.
    */
-  constructor(
-    private readonly interval: number,
-    private readonly timeout: number,
-    private readonly ping: () => void,
-    private readonly dead: (silentFor: number) => void,
-  ) {}
+  constructor(interval: number, timeout: number, ping: () => void, dead: (silentFor: number) => void) {
+    this.#interval = interval;
+    this.#timeout = timeout;
+    this.#ping = ping;
+    this.#dead = dead;
+  }
 
   /** Starts watching, as of now. */
   start(): void {
-    this.lastReceived = Date.now();
-    this.awaitingReply = false;
-    this.schedule(this.interval);
+    this.#lastReceived = Date.now();
+    this.#awaitingReply = false;
+    this.#schedule(this.#interval);
   }
 
   /** Records that something arrived. */
   received(): void {
-    this.lastReceived = Date.now();
-    this.awaitingReply = false;
+    this.#lastReceived = Date.now();
+    this.#awaitingReply = false;
   }
 
   /** Stops watching; no timer is left. */
   stop(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  private tick(): void {
-    this.timer = undefined;
-    const now = Date.now();
-    const silent = now - this.lastReceived;
-    if (silent >= this.interval + this.timeout) {
-      this.dead(silent);
+  #tick(): void {
+    this.#timer = undefined;
+    const interval = this.#interval;
+    const silent = Date.now() - this.#lastReceived;
+    if (silent >= interval + this.#timeout) {
+      this.#dead(silent);
       return;
     }
-    if (silent >= this.interval && !this.awaitingReply) {
-      this.awaitingReply = true;
-      this.ping();
+    if (silent >= interval && !this.#awaitingReply) {
+      this.#awaitingReply = true;
+      this.#ping();
     }
     // Wake again when the next ping is due, or, with a ping outstanding, early enough to ping
     // `interval` after a reply that arrives meanwhile, and no later than the deadline.
-    this.schedule(silent < this.interval ? this.interval - silent : Math.min(this.interval, this.interval + this.timeout - silent));
+    this.#schedule(silent < interval ? interval - silent : Math.min(interval, interval + this.#timeout - silent));
   }
 
-  private schedule(ms: number): void {
-    this.timer = setTimeout(() => this.tick(), ms);
+  #schedule(ms: number): void {
+    this.#timer = setTimeout(() => this.#tick(), ms);
   }
+}
+
+/**
+ * Starts the heartbeat of a connection that just opened: pings it with the config's message,
+ * encoded by `encode` (a throw is reported, never thrown); on silence, reports it through
+ * `presumedDead` and abandons the connection with code 4010.
+ */
+export function startHeartbeat<In, Out>(
+  config: HeartbeatConfig<In, Out>,
+  connection: Connection,
+  encode: (value: Out) => WebSocketData,
+  presumedDead: (detail: string) => void,
+): Heartbeat {
+  const { interval, timeout, message } = config;
+  const ping = (): void => {
+    try {
+      connection.socket.send(encode(typeof message === 'function' ? (message as () => Out)() : message) as string);
+    } catch (error) {
+      reportError(error);
+    }
+  };
+  const heartbeat = new Heartbeat(interval, timeout, ping, (silentFor) => {
+    presumedDead(`nothing arrived for ${silentFor} ms (heartbeat.interval + heartbeat.timeout); the connection is presumed dead`);
+    connection.abandon(CLOSE_CODE_HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+  });
+  heartbeat.start();
+  return heartbeat;
 }

@@ -96,3 +96,32 @@ export class Lifecycle {
     this.#states.complete();
   }
 }
+
+/**
+ * Reference counting for a lazy socket: subscribers of the counted streams keep it connected.
+ * `first` runs when the count goes from 0 to 1; `idle` runs on a later turn after the count
+ * dropped to 0, if it is still 0 (so a subscriber that comes straight back keeps the connection,
+ * and a `close(code)` right after the last unsubscribe is the close that reaches the server).
+ */
+export class RefCount {
+  /** Subscribers now. */
+  count = 0;
+  readonly #first: () => void;
+  readonly #idle: () => void;
+
+  constructor(first: () => void, idle: () => void) {
+    this.#first = first;
+    this.#idle = idle;
+  }
+
+  /** `source`, with each subscriber counted while subscribed. */
+  counted<T>(source: Observable<T>): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      subscriber.add(() => {
+        if (--this.count === 0) queueMicrotask(() => this.count === 0 && this.#idle());
+      });
+      if (++this.count === 1) this.#first();
+      return source.subscribe(subscriber);
+    });
+  }
+}

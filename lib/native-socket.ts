@@ -160,3 +160,10 @@ export function terminate(socket: WebSocketLike, code?: number, reason?: string)
 }
 
 function IGNORE(): void {}
+
+/** What the runtime said about an error event, if anything (browsers say nothing). */
+export function nativeErrorDetail(event: NativeEvent): string | undefined {
+  if (typeof event.message === 'string' && event.message !== '') return event.message;
+  if (event.error instanceof Error) return event.error.message;
+  return undefined;
+}

@@ -89,48 +89,50 @@ export interface OutboxEntry<Out> {
  * returns what it dropped.
  */
 export class Outbox<Out> {
-  private queue: Array<OutboxEntry<Out>> = [];
-  private head = 0;
+  readonly #config: ResolvedBufferConfig;
+  readonly #acknowledged: boolean;
+  readonly #url: string;
+  #queue: Array<OutboxEntry<Out>> = [];
+  #head = 0;
   // Only with acknowledgements; without, an idle socket should not carry an empty map.
-  private readonly unacknowledged: Map<unknown, OutboxEntry<Out>>;
-  private heldBytes = 0;
+  readonly #unacknowledged: Map<unknown, OutboxEntry<Out>>;
+  #heldBytes = 0;
 
   /**
    * @param config - the bounds and overflow policy.
    * @param acknowledged - whether messages stay until acknowledged (at-least-once delivery).
    * @param url - the socket's redacted URL, for error messages.
    */
-  constructor(
-    private readonly config: ResolvedBufferConfig,
-    private readonly acknowledged: boolean,
-    private readonly url: string,
-  ) {
-    this.unacknowledged = acknowledged ? new Map() : EMPTY_MAP;
+  constructor(config: ResolvedBufferConfig, acknowledged: boolean, url: string) {
+    this.#config = config;
+    this.#acknowledged = acknowledged;
+    this.#url = url;
+    this.#unacknowledged = acknowledged ? new Map() : EMPTY_MAP;
   }
 
   /** Messages waiting to be handed to a socket. */
   get queued(): number {
     // Without acknowledgements every entry from head on is unsent; with them, skip the settled.
-    if (!this.acknowledged) return this.queue.length - this.head;
+    if (!this.#acknowledged) return this.#queue.length - this.#head;
     let count = 0;
-    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i]!.settled) count++;
+    for (let i = this.#head; i < this.#queue.length; i++) if (!this.#queue[i]!.settled) count++;
     return count;
   }
 
   /** Whether anything waits to be handed to a socket. */
   get hasQueued(): boolean {
-    while (this.head < this.queue.length && this.queue[this.head]!.settled) this.head++;
-    return this.head < this.queue.length;
+    while (this.#head < this.#queue.length && this.#queue[this.#head]!.settled) this.#head++;
+    return this.#head < this.#queue.length;
   }
 
   /** Messages held: with acknowledgements, every one not yet acknowledged; otherwise the queued ones. */
   get size(): number {
-    return this.acknowledged ? this.unacknowledged.size : this.queue.length - this.head;
+    return this.#acknowledged ? this.#unacknowledged.size : this.#queue.length - this.#head;
   }
 
   /** Whether a message with this delivery id is held. */
   holds(key: unknown): boolean {
-    return this.unacknowledged.has(key);
+    return this.#unacknowledged.has(key);
   }
 
   /**
@@ -140,68 +142,68 @@ export class Outbox<Out> {
    */
   add(entry: OutboxEntry<Out>): Array<OutboxEntry<Out>> {
     const dropped: Array<OutboxEntry<Out>> = [];
-    while (this.isFullFor(entry.bytes)) {
-      if (this.config.overflow === 'error' || this.size === 0) throw new BufferOverflowError(this.config.limit, this.url);
-      if (this.config.overflow === 'drop-newest') return [entry];
-      dropped.push(this.dropOldest());
+    while (this.#isFullFor(entry.bytes)) {
+      if (this.#config.overflow === 'error' || this.size === 0) throw new BufferOverflowError(this.#config.limit, this.#url);
+      if (this.#config.overflow === 'drop-newest') return [entry];
+      dropped.push(this.#dropOldest());
     }
-    this.queue.push(entry);
-    this.heldBytes += entry.bytes;
-    if (this.acknowledged) this.unacknowledged.set(entry.key, entry);
+    this.#queue.push(entry);
+    this.#heldBytes += entry.bytes;
+    if (this.#acknowledged) this.#unacknowledged.set(entry.key, entry);
     return dropped;
   }
 
   /** The next message to hand to a socket, oldest first, or `undefined`. */
   next(): OutboxEntry<Out> | undefined {
-    while (this.head < this.queue.length) {
-      const entry = this.queue[this.head]!;
-      this.queue[this.head++] = undefined as unknown as OutboxEntry<Out>;
+    while (this.#head < this.#queue.length) {
+      const entry = this.#queue[this.#head]!;
+      this.#queue[this.#head++] = undefined as unknown as OutboxEntry<Out>;
       if (!entry.settled) {
-        this.compact();
+        this.#compact();
         return entry;
       }
     }
-    this.compact();
+    this.#compact();
     return undefined;
   }
 
   /** Records that `entry` (from `next`) was handed to a socket; without acknowledgements it leaves the outbox. */
   sent(entry: OutboxEntry<Out>, now: number): void {
     entry.sentAt = now;
-    if (!this.acknowledged) {
+    if (!this.#acknowledged) {
       entry.settled = true;
-      this.heldBytes -= entry.bytes;
+      this.#heldBytes -= entry.bytes;
     }
   }
 
   /** Settles the message with this delivery id. @returns whether it was held. */
   acknowledge(key: unknown): boolean {
-    const entry = this.unacknowledged.get(key);
+    const entry = this.#unacknowledged.get(key);
     if (entry === undefined) return false;
-    this.unacknowledged.delete(key);
+    this.#unacknowledged.delete(key);
     entry.settled = true;
-    this.heldBytes -= entry.bytes;
+    this.#heldBytes -= entry.bytes;
     return true;
   }
 
   /** Puts every unacknowledged message back in the queue, in original order, for a new connection. */
   requeueUnacknowledged(): void {
-    if (!this.acknowledged) return;
-    this.queue = [...this.unacknowledged.values()];
-    this.head = 0;
+    if (!this.#acknowledged) return;
+    this.#queue = [...this.#unacknowledged.values()];
+    this.#head = 0;
   }
 
   /** Unacknowledged messages handed to a socket at or before `before`, oldest first. */
   sentBefore(before: number): Array<OutboxEntry<Out>> {
     const overdue: Array<OutboxEntry<Out>> = [];
-    for (const entry of this.unacknowledged.values()) if (entry.sentAt !== undefined && entry.sentAt <= before) overdue.push(entry);
+    for (const entry of this.#unacknowledged.values()) if (entry.sentAt !== undefined && entry.sentAt <= before) overdue.push(entry);
     return overdue;
   }
 
   /** The earliest time an unacknowledged message was handed to a socket, or `undefined`. */
   earliestSent(): number | undefined {
     let earliest: number | undefined;
-    for (const entry of this.unacknowledged.values()) {
+    for (const entry of this.#unacknowledged.values()) {
       if (entry.sentAt !== undefined && (earliest === undefined || entry.sentAt < earliest)) earliest = entry.sentAt;
     }
     return earliest;
@@ -209,39 +211,39 @@ export class Outbox<Out> {
 
   /** Empties the outbox and returns every message held, oldest first. */
   takeAll(): Array<OutboxEntry<Out>> {
-    const held = this.acknowledged ? [...this.unacknowledged.values()] : this.queue.slice(this.head).filter((entry) => !entry.settled);
+    const held = this.#acknowledged ? [...this.#unacknowledged.values()] : this.#queue.slice(this.#head).filter((entry) => !entry.settled);
     for (const entry of held) entry.settled = true;
-    this.queue = [];
-    this.head = 0;
-    this.unacknowledged.clear();
-    this.heldBytes = 0;
+    this.#queue = [];
+    this.#head = 0;
+    this.#unacknowledged.clear();
+    this.#heldBytes = 0;
     return held;
   }
 
-  private isFullFor(bytes: number): boolean {
-    return this.size >= this.config.limit || (this.size > 0 && this.heldBytes + bytes > this.config.maxBytes);
+  #isFullFor(bytes: number): boolean {
+    return this.size >= this.#config.limit || (this.size > 0 && this.#heldBytes + bytes > this.#config.maxBytes);
   }
 
-  private dropOldest(): OutboxEntry<Out> {
+  #dropOldest(): OutboxEntry<Out> {
     let oldest: OutboxEntry<Out>;
-    if (this.acknowledged) {
-      oldest = this.unacknowledged.values().next().value!;
-      this.unacknowledged.delete(oldest.key);
+    if (this.#acknowledged) {
+      oldest = this.#unacknowledged.values().next().value!;
+      this.#unacknowledged.delete(oldest.key);
     } else {
       oldest = this.next()!;
     }
     oldest.settled = true;
-    this.heldBytes -= oldest.bytes;
+    this.#heldBytes -= oldest.bytes;
     return oldest;
   }
 
-  private compact(): void {
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
+  #compact(): void {
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
     }
   }
 }

@@ -1,10 +1,17 @@
 import { Observable, type Observer } from 'rxjs';
-import { backoffDelay } from './backoff.js';
-import { CLOSE_CODE_HEARTBEAT_TIMEOUT, CLOSE_CODE_OBSERVER_ERROR, validateClose } from './close-code.js';
-import { describeType } from './codec.js';
-import { resolveConfig, shownUrl, type ReactiveWebSocketConfig, type ResolvedConfig } from './config.js';
+import { CLOSE_CODE_OBSERVER_ERROR, validateClose } from './close-code.js';
+import type { WebSocketData } from './codec.js';
+import {
+  isPromiseLike,
+  resolveConfig,
+  resolveTarget,
+  shownUrl,
+  type ReactiveWebSocketConfig,
+  type ResolvedConfig,
+  type Target,
+} from './config.js';
 import { Connection, type ConnectionObserver } from './connection.js';
-import { ConnectionError, DeserializationError, ReconnectError, SocketClosedError, describeError, type ClosedBy } from './errors.js';
+import { ConnectionError, ReconnectError, SocketClosedError, describeError, type ClosedBy } from './errors.js';
 import {
   assertEventType,
   type SocketCloseEvent,
@@ -15,23 +22,17 @@ import {
   type SocketMessageEvent,
   type SocketOpenEvent,
 } from './events.js';
-import { Heartbeat } from './heartbeat.js';
-import { Lifecycle, type SocketState } from './lifecycle.js';
-import type { NativeEvent } from './native-socket.js';
-import { askSafely, reportError } from './report.js';
+import { startHeartbeat } from './heartbeat.js';
+import { Receiver } from './receiver.js';
+import { Lifecycle, RefCount, type SocketState } from './lifecycle.js';
+import { nativeErrorDetail, type NativeEvent } from './native-socket.js';
 import { Retry, type ReconnectEvent } from './retry.js';
 import { Sender } from './sender.js';
 import { Streams } from './streams.js';
-import { normalizeProtocols, normalizeUrl, pageBaseUrl, redactUrl } from './url.js';
+import { redactUrl } from './url.js';
 
 const OPEN_EVENT: SocketOpenEvent = Object.freeze({ type: 'open' });
 const ABNORMAL_CLOSURE: SocketCloseEvent = Object.freeze({ type: 'close', code: 1006, reason: '', wasClean: false });
-
-interface Target {
-  readonly href: string;
-  readonly protocols: readonly string[];
-}
-
 /**
  * A WebSocket as RxJS streams. It is an `Observable<In>` of decoded messages and an
  * `Observer<Out>` that sends, so `socket.pipe(…)`, `from(socket)` and `source$.subscribe(socket)` work.
@@ -66,18 +67,14 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   readonly #streams = new Streams<In, Out>();
   readonly #lifecycle: Lifecycle;
   readonly #sender: Sender<In, Out>;
-  readonly #retry = new Retry();
+  readonly #retry: Retry;
   readonly #observer: ConnectionObserver;
-  // Messages must be decoded, even with no subscriber, to see acknowledgements and pongs.
-  readonly #decodeAlways: boolean;
+  readonly #receiver: Receiver<In, Out>;
   #url: string;
   #connection: Connection | undefined;
-  #heartbeat: Heartbeat | undefined;
-  // Reconnect attempts in a row, for the backoff; and the number of the current attempt, so
-  // that a URL provider answering late for an abandoned attempt is ignored.
-  #attempt = 0;
+  // The number of the current attempt, so that a URL provider answering late for an abandoned attempt is ignored.
   #attemptSeq = 0;
-  #subscribers = 0;
+  readonly #refs: RefCount | undefined;
   #idleClosing = false;
 
   /**
@@ -93,18 +90,23 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     const config = (this.#config = resolveConfig(urlOrConfig));
     this.#url = shownUrl(config);
     this.#lifecycle = new Lifecycle(config.lazy ? 'closed' : 'connecting');
-    this.#sender = new Sender(config.serializer, config.buffer, config.delivery, this.#url, {
-      dropped: (value) => this.#streams.nextExtra('dropped', value),
-      drained: () => this.#streams.nextExtra('drained', undefined),
-    });
-    this.#decodeAlways = config.delivery !== undefined || config.heartbeat?.isPong !== undefined;
+    this.#retry = new Retry(config.reconnect);
+    this.#sender = new Sender(config.serializer, config.buffer, config.delivery, this.#url, this.#streams);
+    this.#receiver = new Receiver(this.#streams, config.deserializer, this.#sender.delivery, config.heartbeat?.isPong);
     this.#observer = {
       open: (connection) => this.#opened(connection),
-      message: (event) => this.#received(event),
+      message: (event) => this.#receiver.received(event),
       error: (event) => this.#reportError(new ConnectionError(this.#url, nativeErrorDetail(event))),
       close: (event) => this.#closed(event),
     };
-    if (!config.lazy) this.#connect();
+    const refs = config.lazy
+      ? new RefCount(
+          () => this.#acquired(),
+          () => this.#idle(),
+        )
+      : undefined;
+    this.#refs = refs;
+    if (refs === undefined) this.#connect();
   }
 
   /** Every event, in order: `open`, `message` (raw), `error`, `close`, across reconnects. Completes when the socket is closed for good. */
@@ -253,57 +255,34 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
 
   #connect(): void {
     const seq = ++this.#attemptSeq;
+    const current = (): boolean => seq === this.#attemptSeq && this.#wantsConnection();
     if (this.#lifecycle.state !== 'reconnecting') this.#lifecycle.to('connecting');
     let target: Target | PromiseLike<Target>;
     try {
-      target = this.#resolveTarget();
+      target = resolveTarget(this.#config);
     } catch (error) {
-      // Reported on a later turn: at construction nobody has subscribed to error$ yet.
-      target = Promise.reject(error);
+      target = Promise.reject(error); // reported on a later turn: at construction nobody listens to error$ yet
     }
-    if (!isPromiseLike(target)) {
-      this.#open(target);
-      return;
-    }
-    target.then(
-      (resolved) => seq === this.#attemptSeq && this.#wantsConnection() && this.#open(resolved),
-      (error: unknown) => seq === this.#attemptSeq && this.#wantsConnection() && this.#attemptFailed(error),
-    );
+    if (isPromiseLike(target))
+      target.then(
+        (resolved) => current() && this.#open(resolved, current),
+        (error: unknown) => current() && this.#attemptFailed(error),
+      );
+    else this.#open(target, current);
   }
 
   #wantsConnection(): boolean {
-    return this.#connection === undefined && !this.#lifecycle.ending && (!this.#config.lazy || this.#subscribers > 0);
+    return this.#connection === undefined && !this.#lifecycle.ending && (this.#refs === undefined || this.#refs.count > 0);
   }
 
-  #resolveTarget(): Target | PromiseLike<Target> {
-    const { href, urlProvider, protocols, protocolsProvider } = this.#config;
-    const url = urlProvider === undefined ? href! : urlProvider();
-    const offered = protocolsProvider === undefined ? protocols : protocolsProvider();
-    if (isPromiseLike(url) || isPromiseLike(offered)) {
-      return Promise.all([url, offered]).then(([resolvedUrl, resolvedProtocols]) => this.#toTarget(resolvedUrl, resolvedProtocols));
-    }
-    return this.#toTarget(url, offered);
-  }
-
-  #toTarget(url: string | URL, protocols: string | readonly string[] | undefined): Target {
-    if (typeof url !== 'string' && !(url instanceof URL)) {
-      throw new SyntaxError(`reactive-websocket: the url provider returned ${describeType(url)}; it must return a ws:// or wss:// URL.`);
-    }
-    // A fixed URL and protocols were checked at construction; checking again is cheap and keeps one path.
-    const target: Target = { href: normalizeUrl(url, pageBaseUrl()), protocols: normalizeProtocols(protocols) };
-    this.#url = redactUrl(target.href);
-    return target;
-  }
-
-  #open(target: Target): void {
+  #open(target: Target, current: () => boolean): void {
     const { WebSocketCtor, binaryType, connectTimeout } = this.#config;
+    this.#url = redactUrl(target.href);
     const protocols = target.protocols.length > 0 ? [...target.protocols] : undefined;
     try {
       this.#connection = new Connection({ WebSocketCtor, url: target.href, protocols, binaryType, connectTimeout }, this.#observer);
     } catch (error) {
-      const seq = this.#attemptSeq;
-      // Reported on a later turn: at construction nobody has subscribed to error$ yet.
-      queueMicrotask(() => seq === this.#attemptSeq && this.#wantsConnection() && this.#attemptFailed(error));
+      queueMicrotask(() => current() && this.#attemptFailed(error)); // a later turn, as above
     }
   }
 
@@ -324,53 +303,18 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   #opened(connection: Connection): void {
     if (!this.#lifecycle.to('open')) return;
     const heartbeat = this.#config.heartbeat;
-    if (heartbeat !== undefined) {
-      this.#heartbeat = new Heartbeat(
-        heartbeat.interval,
-        heartbeat.timeout,
-        () => this.#ping(connection),
-        (silentFor) => this.#presumedDead(connection, silentFor),
-      );
-      this.#heartbeat.start();
-    }
+    const encode = (value: Out): WebSocketData => this.#sender.encode(value);
+    const dead = (detail: string): void => this.#reportError(new ConnectionError(this.#url, detail));
+    if (heartbeat !== undefined) this.#receiver.heartbeat = startHeartbeat(heartbeat, connection, encode, dead);
     this.#sender.open(connection.socket);
     this.#streams.emit(OPEN_EVENT);
-  }
-
-  /** The hot path: each message is emitted raw, and decoded once when anyone wants it decoded. */
-  #received(native: NativeEvent): void {
-    this.#heartbeat?.received();
-    // The runtime's own event, unless it came without a type (some test doubles and wrappers).
-    const event = (native.type === 'message' ? native : { type: 'message', data: native.data }) as SocketMessageEvent;
-    this.#streams.emit(event);
-    if (this.#decodeAlways || this.#streams.decoded.observed) this.#decode(event);
-  }
-
-  #decode(event: SocketMessageEvent): void {
-    let value: In;
-    try {
-      value = this.#config.deserializer(event);
-    } catch (cause) {
-      this.#reportError(new DeserializationError(event, cause));
-      return;
-    }
-    this.#sender.delivery?.received(value);
-    const isPong = this.#config.heartbeat?.isPong;
-    if (isPong !== undefined && askSafely(isPong, value, false)) return;
-    this.#streams.decoded.next(value);
   }
 
   #closed(native: NativeEvent): void {
     const openedAt = this.#connection?.openedAt;
     this.#connection = undefined;
     this.#stopSending();
-    const close: SocketCloseEvent = {
-      type: 'close',
-      code: native.code ?? 1005,
-      reason: native.reason ?? '',
-      wasClean: native.wasClean ?? false,
-    };
-    this.#ended(close, openedAt);
+    this.#ended({ type: 'close', code: native.code ?? 1005, reason: native.reason ?? '', wasClean: native.wasClean ?? false }, openedAt);
   }
 
   /**
@@ -380,59 +324,33 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    */
   #ended(close: SocketCloseEvent, openedAt: number | undefined): void {
     const lifecycle = this.#lifecycle;
-    const reconnect = this.#config.reconnect;
-    let closedBy: ClosedBy = { by: close.wasClean ? 'server' : 'network', code: close.code, reason: close.reason };
-    let gaveUp: ReconnectError | undefined;
-    if (lifecycle.closeRequest !== undefined) closedBy = { by: 'client', ...lifecycle.closeRequest };
-    else if (this.#idleClosing) {
+    const request = lifecycle.closeRequest;
+    if (request === undefined && this.#idleClosing) {
       this.#idleClosing = false;
       this.#streams.emit(close);
       if (lifecycle.ending) return; // a close$ subscriber called close()
-      if (this.#subscribers > 0) this.#connect();
+      if (this.#refs!.count > 0) this.#connect();
       else lifecycle.to('closed');
       return;
-    } else if (reconnect !== undefined && askSafely(reconnect.shouldReconnect ?? (() => true), close, true)) {
-      if (openedAt !== undefined && Date.now() - openedAt >= reconnect.stableAfter) this.#attempt = 0;
-      if (this.#attempt < reconnect.attempts) {
-        this.#streams.emit(close);
-        if (lifecycle.ending) return; // a close$ subscriber called close()
-        const delay = backoffDelay(++this.#attempt, reconnect);
-        lifecycle.to('reconnecting');
-        this.#streams.nextExtra('reconnect', { attempt: this.#attempt, delay });
-        if (lifecycle.ending) return; // a reconnect$ subscriber called close()
-        this.#retry.schedule(delay, () => this.#connect());
-        return;
-      }
-      gaveUp = new ReconnectError(
-        this.#url,
-        this.#attempt,
-        `the last close had code ${close.code}; raise reconnect.attempts or check the server`,
-      );
     }
+    const next = request === undefined ? this.#retry.next(close, openedAt) : undefined;
+    if (typeof next === 'object') {
+      this.#streams.emit(close);
+      if (lifecycle.ending) return; // a close$ subscriber called close()
+      lifecycle.to('reconnecting');
+      this.#streams.nextExtra('reconnect', next);
+      if (!lifecycle.ending) this.#retry.schedule(next.delay, () => this.#connect()); // unless a reconnect$ subscriber called close()
+      return;
+    }
+    const closedBy: ClosedBy =
+      request === undefined
+        ? { by: close.wasClean ? 'server' : 'network', code: close.code, reason: close.reason }
+        : { by: 'client', ...request };
     lifecycle.closing(closedBy);
     this.#streams.emit(close);
-    if (gaveUp !== undefined) this.#reportError(gaveUp);
+    const why = `the last close had code ${close.code}; raise reconnect.attempts or check the server`;
+    if (next !== undefined) this.#reportError(new ReconnectError(this.#url, next, why));
     this.#finish(closedBy);
-  }
-
-  #ping(connection: Connection): void {
-    const { message } = this.#config.heartbeat!;
-    try {
-      const value = typeof message === 'function' ? (message as () => Out)() : message;
-      connection.socket.send(this.#sender.encode(value) as string);
-    } catch (error) {
-      reportError(error);
-    }
-  }
-
-  #presumedDead(connection: Connection, silentFor: number): void {
-    this.#reportError(
-      new ConnectionError(
-        this.#url,
-        `nothing arrived for ${silentFor} ms (heartbeat.interval + heartbeat.timeout); the connection is presumed dead`,
-      ),
-    );
-    connection.abandon(CLOSE_CODE_HEARTBEAT_TIMEOUT, 'heartbeat timeout');
   }
 
   // ---- closing ----------------------------------------------------------------------------
@@ -444,23 +362,15 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   #stopSending(): void {
-    this.#heartbeat?.stop();
-    this.#heartbeat = undefined;
+    this.#receiver.heartbeat?.stop();
+    this.#receiver.heartbeat = undefined;
     this.#sender.close();
   }
 
   #finish(closedBy: ClosedBy): void {
     this.#cancelAttempts();
-    const unsent = this.#sender.outbox.takeAll();
-    if (unsent.length > 0) {
-      this.#reportError(
-        new SocketClosedError(
-          this.#url,
-          closedBy,
-          unsent.map((entry) => entry.value),
-        ),
-      );
-    }
+    const unsent = this.#sender.outbox.takeAll().map((entry) => entry.value);
+    if (unsent.length > 0) this.#reportError(new SocketClosedError(this.#url, closedBy, unsent));
     this.#lifecycle.finish(closedBy);
     this.#streams.complete();
   }
@@ -477,43 +387,23 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   // ---- lazy: subscribers open and close the connection ------------------------------------
 
   #counted<T>(source: Observable<T>): Observable<T> {
-    if (!this.#config.lazy) return source;
-    return new Observable<T>((subscriber) => {
-      subscriber.add(() => this.#release());
-      this.#acquire();
-      return source.subscribe(subscriber);
-    });
+    return this.#refs?.counted(source) ?? source;
   }
 
-  #acquire(): void {
-    if (++this.#subscribers === 1 && this.#wantsConnection() && !this.#retry.waiting && !this.#idleClosing) this.#connect();
+  #acquired(): void {
+    if (this.#wantsConnection() && !this.#retry.waiting && !this.#idleClosing) this.#connect();
   }
 
-  #release(): void {
-    if (--this.#subscribers > 0 || this.#lifecycle.ending) return;
-    // On a later turn, so that a close(code, reason) right after the last unsubscribe is the
-    // close that reaches the server, and a subscriber that comes straight back keeps the connection.
-    queueMicrotask(() => {
-      if (this.#subscribers > 0 || this.#lifecycle.ending) return;
-      const connection = this.#connection;
-      if (connection === undefined) {
-        // Between attempts, or waiting for the URL provider: stop trying until someone subscribes.
-        this.#cancelAttempts();
-        this.#lifecycle.to('closed');
-        return;
-      }
+  #idle(): void {
+    if (this.#lifecycle.ending) return;
+    const connection = this.#connection;
+    if (connection !== undefined) {
       this.#idleClosing = true;
       this.#beginClosing(connection, 1000, '');
-    });
+      return;
+    }
+    // Between attempts, or waiting for the URL provider: stop trying until someone subscribes.
+    this.#cancelAttempts();
+    this.#lifecycle.to('closed');
   }
-}
-
-function nativeErrorDetail(event: NativeEvent): string | undefined {
-  if (typeof event.message === 'string' && event.message !== '') return event.message;
-  if (event.error instanceof Error) return event.error.message;
-  return undefined;
-}
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }

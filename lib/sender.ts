@@ -31,14 +31,18 @@ export class Sender<In, Out> {
   #blocked = false;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #highWaterMark: number;
+  readonly #serializer: Serializer<Out>;
+  readonly #events: SenderEvents<Out>;
 
   constructor(
-    private readonly serializer: Serializer<Out>,
+    serializer: Serializer<Out>,
     buffer: ResolvedBufferConfig,
     delivery: ResolvedDeliveryConfig<In, Out> | undefined,
     url: string,
-    private readonly events: SenderEvents<Out>,
+    events: SenderEvents<Out>,
   ) {
+    this.#serializer = serializer;
+    this.#events = events;
     this.#highWaterMark = buffer.highWaterMark;
     this.outbox = new Outbox<Out>(buffer, delivery !== undefined, url);
     if (delivery !== undefined) this.delivery = new Delivery(delivery, this.outbox, (data) => this.#socket?.send(data as string));
@@ -101,7 +105,7 @@ export class Sender<In, Out> {
     this.delivery?.watch();
     if (this.#blocked) {
       this.#blocked = false;
-      this.events.drained();
+      this.#events.drained();
     }
   }
 
@@ -110,7 +114,7 @@ export class Sender<In, Out> {
    * @throws TypeError when the serializer throws or produces something a socket cannot send.
    */
   encode(value: Out): WebSocketData {
-    const data: unknown = callForSend(this.serializer, value, 'the serializer');
+    const data: unknown = callForSend(this.#serializer, value, 'the serializer');
     if (!isWebSocketData(data)) {
       throw new TypeError(
         `reactive-websocket: cannot send a value of type ${describeType(data)}: a socket sends strings, ArrayBuffers, ` +
@@ -127,7 +131,7 @@ export class Sender<In, Out> {
 
   #enqueue(value: Out, data: WebSocketData, key: unknown): void {
     const entry: OutboxEntry<Out> = { value, data, bytes: byteLength(data), key, sentAt: undefined, settled: false };
-    for (const dropped of this.outbox.add(entry)) this.events.dropped(dropped.value);
+    for (const dropped of this.outbox.add(entry)) this.#events.dropped(dropped.value);
   }
 }
 

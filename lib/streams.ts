@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import type { SocketEvent, SocketEventOf, SocketEventType } from './events.js';
 import { Fanout } from './fanout.js';
 import type { ReconnectEvent } from './retry.js';
+import type { SenderEvents } from './sender.js';
 
 /** The streams besides the events, by name, with what they carry. */
 export interface Extras<Out> {
@@ -19,7 +20,7 @@ type ExtraFanouts<Out> = { [K in keyof Extras<Out>]?: Fanout<Extras<Out>[K]> };
  * `error$` or `close$` subscribers). Streams are made on first use: an idle socket carries only
  * what someone listens to. A stream made after `complete()` completes at once.
  */
-export class Streams<In, Out> {
+export class Streams<In, Out> implements SenderEvents<Out> {
   /** Every event. */
   readonly events = new Fanout<SocketEvent>();
   /** Decoded messages. */
@@ -51,6 +52,16 @@ export class Streams<In, Out> {
   /** Delivers a value to one of the other streams, if anyone has asked for it. */
   nextExtra<K extends keyof Extras<Out>>(name: K, value: Extras<Out>[K]): void {
     (this.#extras[name] as Fanout<Extras<Out>[K]> | undefined)?.next(value);
+  }
+
+  /** Delivers a message the outbox dropped to `dropped$`. */
+  dropped(value: Out): void {
+    this.nextExtra('dropped', value);
+  }
+
+  /** Tells `drained$` that the socket took everything waiting. */
+  drained(): void {
+    this.nextExtra('drained', undefined);
   }
 
   /** A stream made once and kept, so that `socket.open$ === socket.open$`. */
