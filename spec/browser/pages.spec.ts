@@ -1,57 +1,50 @@
 /**
- * The demo pages in Debian's chromium, driven by playwright-core, against the server `npm start`
- * runs. Screenshots go to .artifacts/screenshots/ (git-ignored).
+ * The demo pages in Chromium (see spec/support/chromium.ts for which one), driven by playwright-core,
+ * against the server `npm start` runs. With SCREENSHOTS_DIR set, each test saves screenshots there.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
+import { launchChromium, type LaunchedChromium } from '../support/chromium.js';
 import { startDemoServer, type DemoServer } from '../support/demo-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(__dirname, '../../.artifacts/screenshots');
 const WAIT = { timeout: 10_000 };
 
 let server: DemoServer;
-let context: BrowserContext;
-let profile: string;
+let browser: LaunchedChromium;
 let page: Page;
+let pageErrors: Error[];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does.`);
-  }
-  mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startDemoServer();
-  profile = mkdtempSync(join(tmpdir(), 'reactive-websocket-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}, 60_000);
+  browser = await launchChromium();
+  console.info(`browser specs: Chromium ${browser.version} (${browser.source}: ${browser.executablePath})`);
+}, 150_000);
 
 afterAll(async () => {
-  await context?.close();
-  await server?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  try {
+    await browser?.close();
+  } finally {
+    await server?.stop();
+  }
 });
 
+/** Saves a full-page screenshot as SCREENSHOTS_DIR/name.png, when SCREENSHOTS_DIR is set. */
+async function screenshot(name: string): Promise<void> {
+  const dir = process.env.SCREENSHOTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
 beforeEach(async () => {
-  page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
+  pageErrors = [];
+  page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error));
 });
 afterEach(async () => {
-  await page.close();
+  await page?.close();
+  expect(pageErrors).toEqual([]);
 });
 
 async function buttons(): Promise<Record<string, boolean>> {
@@ -73,7 +66,7 @@ it('callback page: open, send, see the echo, close, with the buttons enabled as 
   await page.fill('#data', 'Hello from chromium');
   await page.click('#sendbtn');
   await page.waitForSelector('#log li:has-text("Message received : Hello from chromium")', WAIT);
-  await page.screenshot({ path: join(SCREENSHOTS, 'callback.png'), fullPage: true });
+  await screenshot('callback');
 
   await page.click('#closebtn');
   await page.waitForSelector('#log li:has-text("Connection is closed")', WAIT);
@@ -100,7 +93,7 @@ it('reactive page: drop the connection, watch it reconnect, and the message sent
   expect(await page.textContent('#queued')).toBe('1');
   await page.waitForSelector('#state.open', WAIT);
   await page.waitForSelector('#log li:has-text("sent while down")', WAIT);
-  await page.screenshot({ path: join(SCREENSHOTS, 'reactive.png'), fullPage: true });
+  await screenshot('reactive');
 
   expect(await page.getAttribute('#state', 'data-history')).toMatch(/^connecting open reconnecting open/);
   expect(Number(await page.textContent('#reconnects'))).toBeGreaterThanOrEqual(1);
