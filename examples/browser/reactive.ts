@@ -1,4 +1,4 @@
-// The reactive example: state$ drives a badge, messages$ a list, reconnect$ a counter. What is
+// The reactive example: state$ drives a badge, messages$ a list, open$ a reconnect counter. What is
 // sent while the connection is down waits in the outbox and goes out, in order, on reconnect.
 import { ReactiveWebSocket } from 'reactive-websocket';
 
@@ -6,6 +6,7 @@ const badge = document.getElementById('state') as HTMLSpanElement;
 const reconnects = document.getElementById('reconnects') as HTMLElement;
 const queued = document.getElementById('queued') as HTMLElement;
 const input = document.getElementById('text') as HTMLInputElement;
+const dropButton = document.getElementById('drop') as HTMLButtonElement;
 const log = document.getElementById('log') as HTMLOListElement;
 
 const socket = new ReactiveWebSocket<string, string>({
@@ -15,20 +16,38 @@ const socket = new ReactiveWebSocket<string, string>({
   reconnect: { initialDelay: 1500, maxDelay: 1500, random: () => 0.5 + Math.random() / 2 },
 });
 
+/** Shows how many messages wait in the outbox; called wherever that can change. */
+function showQueued(): void {
+  queued.textContent = String(socket.queued);
+}
+
+/** Every send of the page goes through here, so the Queued counter follows it. */
+function send(text: string): void {
+  socket.send(text);
+  showQueued();
+}
+
 const history: string[] = [];
 socket.state$.subscribe((state) => {
   history.push(state);
   badge.textContent = state;
   badge.className = `badge ${state}`;
   badge.dataset.history = history.join(' ');
-  queued.textContent = String(socket.queued);
+  // Queued while down, "/drop" would cut the next connection: it is only for an open one.
+  dropButton.disabled = state !== 'open';
+  showQueued();
 });
 socket.reconnect$.subscribe(({ attempt, delay }) => {
-  reconnects.textContent = String(Number(reconnects.textContent) + 1);
   badge.title = `attempt ${attempt}, in ${delay} ms`;
 });
+// Each open after the first is a successful reconnect; failed attempts are in the badge's tooltip.
 // open$ comes after the outbox has been flushed into the new connection.
-socket.open$.subscribe(() => (queued.textContent = String(socket.queued)));
+let opens = 0;
+socket.open$.subscribe(() => {
+  opens++;
+  reconnects.textContent = String(opens - 1);
+  showQueued();
+});
 socket.messages$.subscribe((message) => {
   const item = document.createElement('li');
   item.textContent = message;
@@ -36,16 +55,17 @@ socket.messages$.subscribe((message) => {
 });
 socket.error$.subscribe(({ error }) => console.warn(error.message));
 
-function send(): void {
+function sendInput(): void {
   if (!input.value) return;
-  socket.send(input.value);
+  send(input.value);
   input.value = '';
-  queued.textContent = String(socket.queued);
 }
 
-(document.getElementById('send') as HTMLButtonElement).addEventListener('click', send);
+(document.getElementById('send') as HTMLButtonElement).addEventListener('click', sendInput);
 input.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter') send();
+  if (event.key === 'Enter') sendInput();
 });
 // The demo server cuts a client that sends "/drop", without a close frame: a network failure.
-(document.getElementById('drop') as HTMLButtonElement).addEventListener('click', () => socket.send('/drop'));
+dropButton.addEventListener('click', () => {
+  if (socket.state === 'open') send('/drop');
+});
