@@ -184,17 +184,22 @@ export interface Target {
 
 /**
  * The URL and subprotocols for the next attempt: the fixed ones, or what the providers return
- * (then a promise when either returns one).
- * @throws SyntaxError for a URL or subprotocol a browser would reject.
+ * (then a promise when either returns one). A provider that throws, or a URL or subprotocol a
+ * browser would reject (SyntaxError), gives a rejected promise: reported on a later turn, since
+ * at construction nobody listens to `error$` yet.
  */
 export function resolveTarget(
   config: Pick<ResolvedConfig<unknown, unknown>, 'href' | 'urlProvider' | 'protocols' | 'protocolsProvider'>,
 ): Target | PromiseLike<Target> {
-  const { href, urlProvider, protocols, protocolsProvider } = config;
-  const url = urlProvider === undefined ? href! : urlProvider();
-  const offered = protocolsProvider === undefined ? protocols : protocolsProvider();
-  if (isPromiseLike(url) || isPromiseLike(offered)) return Promise.all([url, offered]).then(([u, p]) => toTarget(u, p));
-  return toTarget(url, offered);
+  try {
+    const { href, urlProvider, protocols, protocolsProvider } = config;
+    const url = urlProvider === undefined ? href! : urlProvider();
+    const offered = protocolsProvider === undefined ? protocols : protocolsProvider();
+    if (isPromiseLike(url) || isPromiseLike(offered)) return Promise.all([url, offered]).then(([u, p]) => toTarget(u, p));
+    return toTarget(url, offered);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 function toTarget(url: string | URL, protocols: string | readonly string[] | undefined): Target {

@@ -68,10 +68,12 @@ export class Connection implements NativeEventSink {
     const { WebSocketCtor, url, protocols, binaryType, connectTimeout } = options;
     this.#observer = observer;
     this.socket = protocols === undefined ? new WebSocketCtor(url) : new WebSocketCtor(url, protocols);
+    this.#detach = IGNORE;
     try {
       this.#detach = listen(this.socket, this);
       if (binaryType !== undefined) this.socket.binaryType = binaryType;
     } catch (error) {
+      this.#end();
       terminate(this.socket);
       throw error;
     }
@@ -153,3 +155,5 @@ export class Connection implements NativeEventSink {
     this.#timer = undefined;
   }
 }
+
+function IGNORE(): void {}

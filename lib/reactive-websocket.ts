@@ -1,26 +1,19 @@
 import { Observable, type Observer } from 'rxjs';
 import { CLOSE_CODE_OBSERVER_ERROR, validateClose } from './close-code.js';
 import type { WebSocketData } from './codec.js';
-import {
-  isPromiseLike,
-  resolveConfig,
-  resolveTarget,
-  shownUrl,
-  type ReactiveWebSocketConfig,
-  type ResolvedConfig,
-  type Target,
-} from './config.js';
+import { isPromiseLike, resolveConfig, resolveTarget, shownUrl } from './config.js';
+import type { ReactiveWebSocketConfig, ResolvedConfig, Target } from './config.js';
 import { Connection, type ConnectionObserver } from './connection.js';
 import { ConnectionError, ReconnectError, SocketClosedError, describeError, type ClosedBy } from './errors.js';
-import {
-  assertEventType,
-  type SocketCloseEvent,
-  type SocketErrorEvent,
-  type SocketEvent,
-  type SocketEventOf,
-  type SocketEventType,
-  type SocketMessageEvent,
-  type SocketOpenEvent,
+import { assertEventType } from './events.js';
+import type {
+  SocketCloseEvent,
+  SocketErrorEvent,
+  SocketEvent,
+  SocketEventOf,
+  SocketEventType,
+  SocketMessageEvent,
+  SocketOpenEvent,
 } from './events.js';
 import { startHeartbeat } from './heartbeat.js';
 import { Receiver } from './receiver.js';
@@ -96,7 +89,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.#observer = {
       open: (connection) => this.#opened(connection),
       message: (event) => this.#receiver.received(event),
-      error: (event) => this.#reportError(new ConnectionError(this.#url, nativeErrorDetail(event))),
+      error: (event) => this.#connectionFailed(nativeErrorDetail(event)),
       close: (event) => this.#closed(event),
     };
     const refs = config.lazy
@@ -257,18 +250,12 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     const seq = ++this.#attemptSeq;
     const current = (): boolean => seq === this.#attemptSeq && this.#wantsConnection();
     if (this.#lifecycle.state !== 'reconnecting') this.#lifecycle.to('connecting');
-    let target: Target | PromiseLike<Target>;
-    try {
-      target = resolveTarget(this.#config);
-    } catch (error) {
-      target = Promise.reject(error); // reported on a later turn: at construction nobody listens to error$ yet
-    }
-    if (isPromiseLike(target))
-      target.then(
-        (resolved) => current() && this.#open(resolved, current),
-        (error: unknown) => current() && this.#attemptFailed(error),
-      );
-    else this.#open(target, current);
+    const target = resolveTarget(this.#config);
+    if (!isPromiseLike(target)) return this.#open(target, current);
+    target.then(
+      (resolved) => current() && this.#open(resolved, current),
+      (error: unknown) => current() && this.#attemptFailed(error),
+    );
   }
 
   #wantsConnection(): boolean {
@@ -304,10 +291,16 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     if (!this.#lifecycle.to('open')) return;
     const heartbeat = this.#config.heartbeat;
     const encode = (value: Out): WebSocketData => this.#sender.encode(value);
-    const dead = (detail: string): void => this.#reportError(new ConnectionError(this.#url, detail));
+    const dead = (detail: string): void => this.#connectionFailed(detail);
     if (heartbeat !== undefined) this.#receiver.heartbeat = startHeartbeat(heartbeat, connection, encode, dead);
     this.#sender.open(connection.socket);
     this.#streams.emit(OPEN_EVENT);
+  }
+
+  /** The connection is failing and its close follows at once: nothing more is handed to it, even from an error$ subscriber. */
+  #connectionFailed(detail: string | undefined): void {
+    this.#stopSending();
+    this.#reportError(new ConnectionError(this.#url, detail));
   }
 
   #closed(native: NativeEvent): void {
