@@ -2,8 +2,11 @@ import type { SocketMessageEvent } from './events.js';
 
 /** Something that can be sent as a Blob: matches the runtime's `Blob` without requiring DOM types. */
 export interface BlobLike {
+  /** Its size in bytes. */
   readonly size: number;
+  /** Its MIME type, or `''`. */
   readonly type: string;
+  /** Its bytes. */
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 

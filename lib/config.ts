@@ -198,7 +198,7 @@ export function resolveTarget(
     if (isPromiseLike(url) || isPromiseLike(offered)) return Promise.all([url, offered]).then(([u, p]) => toTarget(u, p));
     return toTarget(url, offered);
   } catch (error) {
-    return Promise.reject(error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error), { cause: error }));
   }
 }
 

@@ -44,7 +44,7 @@ export interface ConnectionObserver {
 
 /**
  * One connection attempt, from the constructor call to the close event: the connect timeout,
- * the closing handshake bounded to {@link CLOSING_TIMEOUT_MS}, and the abandoning of a dead or
+ * the closing handshake bounded to `CLOSING_TIMEOUT_MS` (1 s), and the abandoning of a dead or
  * stuck socket. It knows nothing of reconnection, outboxes or heartbeats. An `error` ends the
  * connection at once (the runtime's later close event, if any, is not waited for), so a socket
  * the runtime gave up on is never written to.
@@ -92,7 +92,7 @@ export class Connection implements NativeEventSink {
 
   /**
    * Starts the closing handshake, and ends the connection with `code` (unclean) if the peer has
-   * not answered within {@link CLOSING_TIMEOUT_MS}. Calling it again does nothing.
+   * not answered within `CLOSING_TIMEOUT_MS` (1 s). Calling it again does nothing.
    */
   close(code?: number, reason?: string): void {
     if (this.#closing !== undefined || this.#ended) return;

@@ -4,6 +4,7 @@
  * The name follows the `NotImplementedError` of the module this library's facade comes from.
  */
 export class NotImplementedError extends Error {
+  /** Always `'NotImplementedError'`, for telling the errors apart after serialization. */
   override readonly name = 'NotImplementedError';
 }
 
@@ -13,6 +14,7 @@ export class NotImplementedError extends Error {
  * Nothing was queued: the message that caused it is still the caller's.
  */
 export class BufferOverflowError extends Error {
+  /** Always `'BufferOverflowError'`, for telling the errors apart after serialization. */
   override readonly name = 'BufferOverflowError';
 
   /**
@@ -46,6 +48,7 @@ export interface ClosedBy {
  * messages that were queued but never sent because the socket closed first.
  */
 export class SocketClosedError extends Error {
+  /** Always `'SocketClosedError'`, for telling the errors apart after serialization. */
   override readonly name = 'SocketClosedError';
 
   /**
@@ -77,6 +80,7 @@ export class SocketClosedError extends Error {
  * The message is skipped; `messages$` keeps going.
  */
 export class DeserializationError extends Error {
+  /** Always `'DeserializationError'`, for telling the errors apart after serialization. */
   override readonly name = 'DeserializationError';
 
   /**
@@ -84,7 +88,10 @@ export class DeserializationError extends Error {
    * @param cause - what the deserializer threw.
    */
   constructor(
-    readonly event: { readonly data: unknown },
+    readonly event: {
+      /** The message's data as the runtime delivered it. */
+      readonly data: unknown;
+    },
     cause: unknown,
   ) {
     super(
@@ -100,6 +107,7 @@ export class DeserializationError extends Error {
  * connection, a protocol error. Browsers give no detail; `ws` gives its message.
  */
 export class ConnectionError extends Error {
+  /** Always `'ConnectionError'`, for telling the errors apart after serialization. */
   override readonly name = 'ConnectionError';
 
   /**
@@ -142,6 +150,7 @@ export function describeError(error: unknown): string {
  * or the URL provider returned a URL that can never work. The socket is closed for good after it.
  */
 export class ReconnectError extends Error {
+  /** Always `'ReconnectError'`, for telling the errors apart after serialization. */
   override readonly name = 'ReconnectError';
 
   /**

@@ -2,6 +2,7 @@ import { filter, type OperatorFunction } from 'rxjs';
 
 /** The connection opened. */
 export interface SocketOpenEvent {
+  /** Always `'open'`. */
   readonly type: 'open';
 }
 
@@ -10,12 +11,15 @@ export interface SocketOpenEvent {
  * `data` is a string for text frames and, for binary frames, whatever `binaryType` asks for.
  */
 export interface SocketMessageEvent {
+  /** Always `'message'`. */
   readonly type: 'message';
+  /** The message: a string for text frames; for binary frames, whatever `binaryType` asks for. */
   readonly data: unknown;
 }
 
 /** Something went wrong: the connection failed, or a message could not be decoded. */
 export interface SocketErrorEvent {
+  /** Always `'error'`. */
   readonly type: 'error';
   /** One of the library's error classes (`ConnectionError`, `DeserializationError`, …), naming what happened. */
   readonly error: Error;
@@ -23,6 +27,7 @@ export interface SocketErrorEvent {
 
 /** The connection closed. */
 export interface SocketCloseEvent {
+  /** Always `'close'`. */
   readonly type: 'close';
   /** The close code (1000 normal, 1006 when the connection was lost without a close frame, …). */
   readonly code: number;
@@ -39,7 +44,13 @@ export type SocketEvent = SocketOpenEvent | SocketMessageEvent | SocketErrorEven
 export type SocketEventType = SocketEvent['type'];
 
 /** The event type whose `type` is `T`, e.g. `SocketEventOf<'close'>` is `SocketCloseEvent`. */
-export type SocketEventOf<T extends SocketEventType> = Extract<SocketEvent, { type: T }>;
+export type SocketEventOf<T extends SocketEventType> = Extract<
+  SocketEvent,
+  {
+    /** The event's name. */
+    type: T;
+  }
+>;
 
 /** The event names in their documented order, for validation and error messages. */
 export const SOCKET_EVENT_TYPES: readonly SocketEventType[] = ['open', 'message', 'error', 'close'];

@@ -13,15 +13,21 @@ export const supported: boolean = typeof (globalThis as { WebSocket?: unknown })
 
 /** What a `message` handler receives: `data` holds the server's message, decoded by the `deserializer`. */
 export interface MessageHandlerEvent<In = unknown> {
+  /** Always `'message'`. */
   readonly type: 'message';
+  /** The server's message, decoded by the `deserializer`. */
   readonly data: In;
 }
 
 /** The event each handler receives, by event name. */
 export interface CallbackEvents<In = unknown> {
+  /** A connection opened. */
   open: SocketOpenEvent;
+  /** A message arrived. */
   message: MessageHandlerEvent<In>;
+  /** A connection failed, or a message could not be decoded. */
   error: SocketErrorEvent;
+  /** A connection closed. */
   close: SocketCloseEvent;
 }
 

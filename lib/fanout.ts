@@ -40,7 +40,7 @@ export class Fanout<T> {
   /** Delivers a value to every subscriber, in subscription order. */
   next(value: T): void {
     const subscribers = this.#subscribers;
-    for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
+    for (let i = 0; i < subscribers.length; i++) subscribers[i].next(value);
   }
 
   /** Completes every subscriber, and every later one. */

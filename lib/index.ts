@@ -2,7 +2,7 @@ export { ReactiveWebSocket } from './reactive-websocket.js';
 export { type ReactiveWebSocketConfig, type UrlProvider, type ProtocolsProvider } from './config.js';
 export { type WebSocketConstructor, type WebSocketLike, type BinaryType } from './native-socket.js';
 export { Connection, type ConnectionOptions, type ConnectionObserver } from './connection.js';
-export { type NativeEvent } from './native-socket.js';
+export { type NativeEvent, type NativeEventSink } from './native-socket.js';
 export { type SocketState } from './lifecycle.js';
 export { type DeliveryConfig } from './delivery.js';
 export { type ReconnectEvent } from './retry.js';

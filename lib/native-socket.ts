@@ -10,18 +10,29 @@ type NativeListener = (event: NativeEvent) => void;
  * properties, as RxJS's `webSocket` does.
  */
 export interface WebSocketLike {
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
+  /** Bytes accepted by `send` and not yet written to the network. */
   readonly bufferedAmount: number;
+  /** The subprotocol the server chose, or `''`. */
   readonly protocol: string;
+  /** How binary messages are delivered (see {@link BinaryType}). */
   binaryType: string;
-  /** Blobs are also passed here; they are left out of the signature so that `ws`'s `send` fits it. */
+  /** Sends a message. Blobs are also passed here; they are left out of the signature so that `ws`'s `send` fits it. */
   send(data: string | ArrayBuffer | ArrayBufferView): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
+  /** Adds a listener of one event type (DOM style). */
   addEventListener?(type: SocketEventType, listener: (event: { readonly type: string }) => void): void;
+  /** Removes a listener added by `addEventListener`. */
   removeEventListener?(type: SocketEventType, listener: (event: { readonly type: string }) => void): void;
+  /** The `open` handler, on sockets without `addEventListener`. */
   onopen?: ((event: never) => void) | null;
+  /** The `message` handler, on sockets without `addEventListener`. */
   onmessage?: ((event: never) => void) | null;
+  /** The `error` handler, on sockets without `addEventListener`. */
   onerror?: ((event: never) => void) | null;
+  /** The `close` handler, on sockets without `addEventListener`. */
   onclose?: ((event: never) => void) | null;
 }
 
@@ -37,12 +48,19 @@ export type BinaryType = 'blob' | 'arraybuffer' | 'nodebuffer' | 'fragments';
  * fields where it does not (`ws`'s emitter events, a timeout).
  */
 export interface NativeEvent {
+  /** The event's name, where the runtime gives one. */
   readonly type?: string;
+  /** A message event's data. */
   readonly data?: unknown;
+  /** A close event's code. */
   readonly code?: number;
+  /** A close event's reason. */
   readonly reason?: string;
+  /** Whether a close event's closing handshake completed. */
   readonly wasClean?: boolean;
+  /** What an error event says went wrong (`ws`, undici), if anything. */
   readonly message?: unknown;
+  /** The error behind an error event (`ws`, undici), if any. */
   readonly error?: unknown;
 }
 

@@ -107,7 +107,7 @@ export class Outbox<Out> {
     this.#config = config;
     this.#acknowledged = acknowledged;
     this.#url = url;
-    this.#unacknowledged = acknowledged ? new Map() : EMPTY_MAP;
+    this.#unacknowledged = acknowledged ? new Map<unknown, OutboxEntry<Out>>() : EMPTY_MAP;
   }
 
   /** Messages waiting to be handed to a socket. */
@@ -115,13 +115,13 @@ export class Outbox<Out> {
     // Without acknowledgements every entry from head on is unsent; with them, skip the settled.
     if (!this.#acknowledged) return this.#queue.length - this.#head;
     let count = 0;
-    for (let i = this.#head; i < this.#queue.length; i++) if (!this.#queue[i]!.settled) count++;
+    for (let i = this.#head; i < this.#queue.length; i++) if (!this.#queue[i].settled) count++;
     return count;
   }
 
   /** Whether anything waits to be handed to a socket. */
   get hasQueued(): boolean {
-    while (this.#head < this.#queue.length && this.#queue[this.#head]!.settled) this.#head++;
+    while (this.#head < this.#queue.length && this.#queue[this.#head].settled) this.#head++;
     return this.#head < this.#queue.length;
   }
 
@@ -156,7 +156,7 @@ export class Outbox<Out> {
   /** The next message to hand to a socket, oldest first, or `undefined`. */
   next(): OutboxEntry<Out> | undefined {
     while (this.#head < this.#queue.length) {
-      const entry = this.#queue[this.#head]!;
+      const entry = this.#queue[this.#head];
       this.#queue[this.#head++] = undefined as unknown as OutboxEntry<Out>;
       if (!entry.settled) {
         this.#compact();

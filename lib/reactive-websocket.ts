@@ -77,9 +77,10 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    * @throws TypeError or RangeError for an unknown option or a setting of the wrong type or range.
    */
   constructor(urlOrConfig: string | URL | ReactiveWebSocketConfig<In, Out>) {
-    let self: ReactiveWebSocket<In, Out> | undefined;
-    super((subscriber) => self!.messages$.subscribe(subscriber));
-    self = this;
+    // `this` cannot be named before super() returns; subscribers arrive later, through the holder.
+    const holder: { socket?: ReactiveWebSocket<In, Out> } = {};
+    super((subscriber) => holder.socket!.messages$.subscribe(subscriber));
+    holder.socket = this;
     const config = (this.#config = resolveConfig(urlOrConfig));
     this.#url = shownUrl(config);
     this.#lifecycle = new Lifecycle(config.lazy ? 'closed' : 'connecting');

@@ -39,19 +39,19 @@ export class Streams<In, Out> implements SenderEvents<Out> {
 
   /** The stream of one event type. */
   typed<T extends SocketEventType>(type: T): Fanout<SocketEventOf<T>> {
-    const typed = this.#typed as { [K in SocketEventType]?: Fanout<SocketEventOf<K>> };
-    return (typed[type] ??= this.#made(new Fanout<SocketEventOf<T>>()) as never) as Fanout<SocketEventOf<T>>;
+    const typed = this.#typed;
+    return (typed[type] ??= this.#made(new Fanout<SocketEventOf<T>>()) as never);
   }
 
   /** One of the other streams (`reconnect$`, `dropped$`, `drained$`). */
   extra<K extends keyof Extras<Out>>(name: K): Fanout<Extras<Out>[K]> {
     const extras = this.#extras as { [N in keyof Extras<Out>]?: Fanout<Extras<Out>[N]> };
-    return (extras[name] ??= this.#made(new Fanout<Extras<Out>[K]>()) as never) as Fanout<Extras<Out>[K]>;
+    return (extras[name] ??= this.#made(new Fanout<Extras<Out>[K]>()) as never);
   }
 
   /** Delivers a value to one of the other streams, if anyone has asked for it. */
   nextExtra<K extends keyof Extras<Out>>(name: K, value: Extras<Out>[K]): void {
-    (this.#extras[name] as Fanout<Extras<Out>[K]> | undefined)?.next(value);
+    this.#extras[name]?.next(value);
   }
 
   /** Delivers a message the outbox dropped to `dropped$`. */
