@@ -99,28 +99,26 @@ export class Lifecycle {
 
 /**
  * Reference counting for a lazy socket: subscribers of the counted streams keep it connected.
- * `first` runs when the count goes from 0 to 1; `idle` runs on a later turn after the count
- * dropped to 0, if it is still 0 (so a subscriber that comes straight back keeps the connection,
- * and a `close(code)` right after the last unsubscribe is the close that reaches the server).
+ * `changed(true)` runs when the count goes from 0 to 1; `changed(false)` on a later turn after the
+ * count dropped to 0, if it is still 0 (so a subscriber that comes straight back keeps the
+ * connection, and a `close(code)` right after the last unsubscribe is the close that reaches the server).
  */
 export class RefCount {
   /** Subscribers now. */
   count = 0;
-  readonly #first: () => void;
-  readonly #idle: () => void;
+  readonly #changed: (active: boolean) => void;
 
-  constructor(first: () => void, idle: () => void) {
-    this.#first = first;
-    this.#idle = idle;
+  constructor(changed: (active: boolean) => void) {
+    this.#changed = changed;
   }
 
   /** `source`, with each subscriber counted while subscribed. */
   counted<T>(source: Observable<T>): Observable<T> {
     return new Observable<T>((subscriber) => {
       subscriber.add(() => {
-        if (--this.count === 0) queueMicrotask(() => this.count === 0 && this.#idle());
+        if (--this.count === 0) queueMicrotask(() => this.count === 0 && this.#changed(false));
       });
-      if (++this.count === 1) this.#first();
+      if (++this.count === 1) this.#changed(true);
       return source.subscribe(subscriber);
     });
   }

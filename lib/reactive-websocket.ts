@@ -93,12 +93,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
       error: (event) => this.#connectionFailed(nativeErrorDetail(event)),
       close: (event) => this.#closed(event),
     };
-    const refs = config.lazy
-      ? new RefCount(
-          () => this.#acquired(),
-          () => this.#idle(),
-        )
-      : undefined;
+    const refs = config.lazy ? new RefCount((active) => (active ? this.#acquired() : this.#idle())) : undefined;
     this.#refs = refs;
     if (refs === undefined) this.#connect();
   }
