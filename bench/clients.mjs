@@ -8,6 +8,11 @@ import { WebsocketBuilder } from 'websocket-ts';
 import { WebSocket as WsWebSocket } from 'ws';
 import { ReactiveWebSocket, websocket } from '../dist/esm/index.js';
 
+// BENCH_BASELINE=/path/to/an/older/dist/esm/index.js adds that build as one more client, so a
+// change is measured against the code before it in the same run.
+const BASELINE = process.env.BENCH_BASELINE ? await import(process.env.BENCH_BASELINE) : undefined;
+
+
 /** The clients, in table order. `ws` is the baseline. */
 export const CLIENTS = [
   'ws',
@@ -18,6 +23,12 @@ export const CLIENTS = [
   'partysocket',
   'websocket-ts',
 ];
+if (BASELINE) CLIENTS.splice(2, 0, 'reactive-websocket baseline');
+// BENCH_CLIENTS=ws,reactive-websocket,… runs only those clients (ws, the reference, always stays).
+if (process.env.BENCH_CLIENTS) {
+  const wanted = new Set(['ws', ...process.env.BENCH_CLIENTS.split(',')]);
+  for (let i = CLIENTS.length - 1; i >= 0; i--) if (!wanted.has(CLIENTS[i])) CLIENTS.splice(i, 1);
+}
 
 /**
  * Opens a client of kind `name` to `url` with the WebSocket constructor `Ctor`.
@@ -46,8 +57,10 @@ export function makeClient(name, url, Ctor = WsWebSocket) {
         socket: () => socket,
       };
     }
-    case 'reactive-websocket': {
-      const socket = new ReactiveWebSocket({ url, WebSocketCtor: Ctor, reconnect: false });
+    case 'reactive-websocket':
+    case 'reactive-websocket baseline': {
+      const Socket = name === 'reactive-websocket baseline' ? BASELINE.ReactiveWebSocket : ReactiveWebSocket;
+      const socket = new Socket({ url, WebSocketCtor: Ctor, reconnect: false });
       return {
         opened: firstValueFrom(socket.open$),
         onMessage: (fn) => socket.messages$.subscribe(fn),

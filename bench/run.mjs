@@ -31,7 +31,7 @@ const P = quick
       memory: { connections: 1000 },
       backpressure: { bytes: 256 * MB },
     };
-const BACKPRESSURE_CLIENTS = ['ws', 'reactive-websocket'];
+const BACKPRESSURE_CLIENTS = CLIENTS.filter((client) => ['ws', 'reactive-websocket', 'reactive-websocket baseline'].includes(client));
 
 function startServer(...args) {
   return new Promise((resolve, reject) => {

@@ -123,7 +123,12 @@ export class Connection implements NativeEventSink {
       case 'open':
         if (this.#closing !== undefined) {
           // Some wrappers open after close() was called; browsers and ws never do. Close it again.
-          this.socket.close(this.#closing.code, this.#closing.reason);
+          const { code, reason } = this.#closing;
+          try {
+            this.socket.close(code, reason);
+          } catch {
+            this.abandon(code, reason);
+          }
           return;
         }
         this.#clearTimer();
