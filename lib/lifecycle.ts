@@ -41,7 +41,8 @@ export class Lifecycle {
   #state: SocketState;
   #closedFor: ClosedBy | undefined;
   #final = false;
-  readonly #states = new Fanout<SocketState>();
+  // Made when state$ is first subscribed: most sockets are never asked.
+  #states: Fanout<SocketState> | undefined;
   #state$: Observable<SocketState> | undefined;
 
   constructor(initial: SocketState) {
@@ -67,7 +68,7 @@ export class Lifecycle {
   get state$(): Observable<SocketState> {
     return (this.#state$ ??= new Observable<SocketState>((subscriber) => {
       subscriber.next(this.#state);
-      return this.#states.add(subscriber);
+      return (this.#states ??= new Fanout<SocketState>()).add(subscriber);
     }));
   }
 
@@ -79,7 +80,7 @@ export class Lifecycle {
     if (this.#state === state) return true;
     if (this.#final || !TRANSITIONS[this.#state].includes(state)) return false;
     this.#state = state;
-    this.#states.next(state);
+    this.#states?.next(state);
     return true;
   }
 
@@ -93,7 +94,7 @@ export class Lifecycle {
     this.#closedFor ??= closedBy;
     this.to('closed');
     this.#final = true;
-    this.#states.complete();
+    (this.#states ??= new Fanout<SocketState>()).complete();
   }
 }
 

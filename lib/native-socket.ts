@@ -142,11 +142,15 @@ export function listen(socket: WebSocketLike, sink: NativeEventSink): () => void
     };
   }
   // One listener per type, so an event dispatched without a `type` is still known.
-  const listeners = TYPES.map((type): [SocketEventType, NativeListener] => [type, (event) => sink.handle(type, event ?? {})]);
+  const listeners = TYPES.map(
+    (type): NativeListener =>
+      (event) =>
+        sink.handle(type, event ?? {}),
+  );
   if (typeof socket.addEventListener === 'function' && typeof socket.removeEventListener === 'function') {
-    for (const [type, listener] of listeners) socket.addEventListener(type, listener);
+    for (let i = 0; i < TYPES.length; i++) socket.addEventListener(TYPES[i], listeners[i]);
     return () => {
-      for (const [type, listener] of listeners) socket.removeEventListener!(type, listener);
+      for (let i = 0; i < TYPES.length; i++) socket.removeEventListener!(TYPES[i], listeners[i]);
     };
   }
   if (!('onmessage' in socket)) {
@@ -155,9 +159,9 @@ export function listen(socket: WebSocketLike, sink: NativeEventSink): () => void
     );
   }
   const handlers = socket as unknown as Record<string, NativeListener | null>;
-  for (const [type, listener] of listeners) handlers[`on${type}`] = listener;
+  for (let i = 0; i < TYPES.length; i++) handlers[`on${TYPES[i]}`] = listeners[i]!;
   return () => {
-    for (const [type] of listeners) handlers[`on${type}`] = null;
+    for (const type of TYPES) handlers[`on${type}`] = null;
   };
 }
 
