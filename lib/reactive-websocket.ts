@@ -1,4 +1,4 @@
-import { Observable, type Observer } from 'rxjs';
+import { Observable, Subscription, type Observer } from 'rxjs';
 import { CLOSE_CODE_OBSERVER_ERROR, validateClose } from './close-code.js';
 import type { WebSocketData } from './codec.js';
 import { isPromiseLike, resolveConfig, resolveTarget, shownUrl } from './config.js';
@@ -151,9 +151,40 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     return this.#streams.extra('dropped').observable;
   }
 
-  /** Emits when the socket, having been above `buffer.highWaterMark`, has taken everything waiting. */
+  /**
+   * Emits each time the socket becomes writable again (see {@link ReactiveWebSocket.writable$}):
+   * when a connection opens and the queued messages have been handed to it, and when its buffer,
+   * having reached `buffer.highWaterMark`, has fallen below it with nothing left queued. It does not
+   * replay: to wait without a race, use {@link ReactiveWebSocket.whenWritable} or `writable$`.
+   */
   get drained$(): Observable<void> {
     return this.#streams.extra('drained').observable;
+  }
+
+  /**
+   * Whether the socket is writable: open, nothing queued in the outbox, and its buffer below
+   * `buffer.highWaterMark` after the last message handed to it, so a message sent now goes
+   * straight to the network. Each new subscriber gets the current value first, then each change;
+   * completes (after `false`) when the socket is closed for good. Without a high-water mark, it
+   * is `true` exactly while a connection is open and its outbox is empty.
+   *
+   * @example
+   * // Pause a source while the socket cannot take more.
+   * socket.writable$.pipe(switchMap((writable) => (writable ? chunks$ : EMPTY))).subscribe(socket);
+   */
+  get writable$(): Observable<boolean> {
+    return this.#streams.view(
+      'writable$',
+      () =>
+        new Observable<boolean>((subscriber) => {
+          const now = this.#sender.writable;
+          subscriber.next(now);
+          const teardown = this.#streams.extra('writable').add(subscriber);
+          // The subscriber's own send, on seeing `now`, may have changed it before it was added.
+          if (this.#sender.writable !== now) subscriber.next(!now);
+          return teardown;
+        }),
+    );
   }
 
   /** The socket's URL as last resolved (`ws:`/`wss:`), with any user name and password replaced by `***`. */
@@ -179,6 +210,11 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   /** Messages not yet known to be delivered: with `delivery`, every one not acknowledged; otherwise the queued ones. */
   get pending(): number {
     return this.#sender.outbox.size;
+  }
+
+  /** Whether the socket is writable now, as `writable$` last emitted. */
+  get writable(): boolean {
+    return this.#sender.writable;
   }
 
   /** Bytes the current connection has accepted but not yet written to the network (0 when not connected). */
@@ -208,6 +244,39 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     const lifecycle = this.#lifecycle;
     if (lifecycle.ending) throw new SocketClosedError(this.#url, lifecycle.closedFor ?? { by: 'client', ...lifecycle.closeRequest });
     this.#sender.send(value);
+  }
+
+  /**
+   * Resolves when the socket is writable (see {@link ReactiveWebSocket.writable$}): at once if it
+   * is, else when a connection opens and takes what is queued, or its buffer drains below
+   * `buffer.highWaterMark`. It checks and waits on the same fact, so there is no race with an
+   * `open` or a drain that happens first. On a lazy socket, it waits for a subscriber to connect it.
+   *
+   * @returns a promise that rejects with a `SocketClosedError` once `close()` was called or the
+   *   socket closed for good, as `send` would throw then.
+   *
+   * @example
+   * // A producer that keeps memory bounded: wait before each send while the socket is full.
+   * for (const chunk of chunks) {
+   *   if (!socket.writable) await socket.whenWritable();
+   *   socket.send(chunk);
+   * }
+   */
+  whenWritable(): Promise<void> {
+    if (this.#sender.writable) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const subscription = new Subscription();
+      const settle = (): void => {
+        const lifecycle = this.#lifecycle;
+        if (lifecycle.ending) reject(new SocketClosedError(this.#url, lifecycle.closedFor ?? { by: 'client', ...lifecycle.closeRequest }));
+        else if (this.#sender.writable) resolve();
+        else return;
+        subscription.unsubscribe();
+      };
+      subscription.add(this.#streams.extra('writable').observable.subscribe(settle));
+      // The state replays at once (a socket already closing rejects) and tells of close() while waiting.
+      subscription.add(this.#lifecycle.state$.subscribe({ next: settle, complete: settle }));
+    });
   }
 
   /**
