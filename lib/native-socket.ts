@@ -185,3 +185,15 @@ export function nativeErrorDetail(event: NativeEvent): string | undefined {
   if (event.error instanceof Error) return event.error.message;
   return undefined;
 }
+
+// ws's message for a handshake answered with another status than 101.
+const UNEXPECTED_RESPONSE = /^Unexpected server response: (\d{3})$/;
+
+/**
+ * The HTTP status a server answered the WebSocket handshake with, where the runtime's error says
+ * it (`ws`: "Unexpected server response: 401"); `undefined` where it does not (browsers, undici).
+ */
+export function handshakeStatus(detail: string | undefined): number | undefined {
+  const match = detail === undefined ? null : UNEXPECTED_RESPONSE.exec(detail);
+  return match === null ? undefined : Number(match[1]);
+}

@@ -18,7 +18,7 @@ import type {
 import { startHeartbeat } from './heartbeat.js';
 import { Receiver } from './receiver.js';
 import { Lifecycle, RefCount, type SocketState } from './lifecycle.js';
-import { nativeErrorDetail, type NativeEvent } from './native-socket.js';
+import { handshakeStatus, nativeErrorDetail, type NativeEvent } from './native-socket.js';
 import { Retry, type ReconnectEvent } from './retry.js';
 import { Sender } from './sender.js';
 import { Streams } from './streams.js';
@@ -69,6 +69,8 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   #attemptSeq = 0;
   readonly #refs: RefCount | undefined;
   #idleClosing = false;
+  // Why the connection or attempt now ending failed, for shouldReconnect; taken by #ended.
+  #failure: ConnectionError | undefined;
 
   /**
    * @param urlOrConfig - a URL, or the full {@link ReactiveWebSocketConfig}.
@@ -90,7 +92,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.#observer = {
       open: (connection) => this.#opened(connection),
       message: (event) => this.#receiver.received(event),
-      error: (event) => this.#connectionFailed(nativeErrorDetail(event)),
+      error: (event) => this.#connectionFailed(nativeErrorDetail(event), event.error),
       close: (event) => this.#closed(event),
     };
     const refs = config.lazy
@@ -351,7 +353,9 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
       this.#finish({ by: 'client', reason: 'invalid URL' });
       return;
     }
-    this.#reportError(new ConnectionError(this.#url, `could not start the connection: ${describeError(error)}`, { cause: error }));
+    this.#reportError(
+      (this.#failure = new ConnectionError(this.#url, `could not start the connection: ${describeError(error)}`, { cause: error })),
+    );
     this.#ended(ABNORMAL_CLOSURE, undefined);
   }
 
@@ -368,9 +372,9 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   /** The connection is failing and its close follows at once: nothing more is handed to it, even from an error$ subscriber. */
-  #connectionFailed(detail: string | undefined): void {
+  #connectionFailed(detail: string | undefined, cause?: unknown): void {
     this.#stopSending();
-    this.#reportError(new ConnectionError(this.#url, detail));
+    this.#reportError((this.#failure = new ConnectionError(this.#url, detail, { cause, status: handshakeStatus(detail) })));
   }
 
   #closed(native: NativeEvent): void {
@@ -388,6 +392,8 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   #ended(close: SocketCloseEvent, openedAt: number | undefined): void {
     const lifecycle = this.#lifecycle;
     const request = lifecycle.closeRequest;
+    const failure = this.#failure;
+    this.#failure = undefined;
     if (request === undefined && this.#idleClosing) {
       this.#idleClosing = false;
       this.#streams.emit(close);
@@ -396,7 +402,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
       else lifecycle.to('closed');
       return;
     }
-    const next = request === undefined ? this.#retry.next(close, openedAt) : undefined;
+    const next = request === undefined ? this.#retry.next(close, openedAt, failure) : undefined;
     if (typeof next === 'object') {
       this.#streams.emit(close);
       if (lifecycle.ending) return; // a close$ subscriber called close()
@@ -412,7 +418,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     lifecycle.closing(closedBy);
     this.#streams.emit(close);
     const why = `the last close had code ${close.code}; raise reconnect.attempts or check the server`;
-    if (next !== undefined) this.#reportError(new ReconnectError(this.#url, next, why));
+    if (next !== undefined) this.#reportError(new ReconnectError(this.#url, next, why, { cause: failure }));
     this.#finish(closedBy);
   }
 
