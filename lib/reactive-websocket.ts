@@ -171,8 +171,10 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    * is `true` exactly while a connection is open and its outbox is empty.
    *
    * @example
-   * // Pause a source while the socket cannot take more.
-   * socket.writable$.pipe(switchMap((writable) => (writable ? chunks$ : EMPTY))).subscribe(socket);
+   * // Send each chunk once the socket can take it (at once while it can).
+   * chunks$
+   *   .pipe(concatMap((chunk) => socket.writable$.pipe(first((writable) => writable), map(() => chunk))))
+   *   .subscribe((chunk) => socket.send(chunk));
    */
   get writable$(): Observable<boolean> {
     return this.#streams.view(

@@ -2,7 +2,7 @@
  * When a producer may send again: `drained$` (and `writable$`, `whenWritable()`) over test doubles
  * whose `bufferedAmount` the spec drives, with fake timers for the drain poll and the reconnect wait.
  */
-import { firstValueFrom } from 'rxjs';
+import { concatMap, first, firstValueFrom, from, map } from 'rxjs';
 import { ReactiveWebSocket, type ReactiveWebSocketConfig, type WebSocketConstructor } from '../lib/index.js';
 import { FakeSocket, scriptedCtor } from './support/fake-socket.js';
 
@@ -177,6 +177,32 @@ describe('writable$', () => {
     });
     expect(seen).toEqual([true, false]);
     expect(socket.writable).toBe(false);
+    socket.close();
+  });
+
+  it('paces a cold source, as in its TSDoc example: each chunk waits until the socket is writable', () => {
+    const { socket, sockets } = socketOver();
+    const chunks = Array.from({ length: 6 }, (_, i) => `${i}`.repeat(60));
+    from(chunks)
+      .pipe(
+        concatMap((chunk) =>
+          socket.writable$.pipe(
+            first((writable) => writable),
+            map(() => chunk),
+          ),
+        ),
+      )
+      .subscribe((chunk) => socket.send(chunk));
+    expect(sockets[0].sent).toEqual([]);
+
+    sockets[0].open();
+    expect(sockets[0].sent).toEqual(chunks.slice(0, 2)); // 120 bytes: at the mark
+    for (let round = 0; round < 10 && sockets[0].sent.length < chunks.length; round++) {
+      sockets[0].bufferedAmount = 0;
+      jest.advanceTimersByTime(10);
+    }
+    expect(sockets[0].sent).toEqual(chunks);
+    expect(socket.queued).toBe(0);
     socket.close();
   });
 
