@@ -1,7 +1,6 @@
 // One measurement of one client, in a process of its own (so clients cannot disturb each other's
 // JIT state or heap), printing its result as JSON on the last line.
 //   node --expose-gc bench/measure.mjs <per-message|echo|memory|backpressure> <client> '<params json>'
-import { firstValueFrom } from 'rxjs';
 import { WebSocket } from 'ws';
 import { ReactiveWebSocket } from '../dist/esm/index.js';
 import { FakeWebSocket, makeClient } from './clients.mjs';
@@ -120,9 +119,9 @@ async function backpressure({ url, bytes }) {
       reconnect: false,
       buffer: { highWaterMark: 1024 * 1024, limit: 16 },
     });
-    await firstValueFrom(socket.open$);
+    // The documented producer: it may start before the socket opens; whenWritable() checks and waits on one fact.
     for (let i = 0; i < count; i++) {
-      if (socket.queued >= 8) await firstValueFrom(socket.drained$);
+      if (!socket.writable) await socket.whenWritable();
       socket.send(chunk);
     }
     while (socket.queued > 0 || socket.bufferedAmount > 0) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -1,3 +1,4 @@
+import type { ConnectionError } from './errors.js';
 import type { SocketCloseEvent } from './events.js';
 
 /** When and how often to reconnect after a connection ends without `close()`. */
@@ -15,8 +16,17 @@ export interface ReconnectConfig {
   /**
    * Whether to reconnect after this close. Default: always (every close not asked for by
    * `close()`). A throw is reported and counts as `true`.
+   *
+   * The second argument is the `ConnectionError` that ended the connection or attempt, when one
+   * did: a refused handshake (its `status` says 401, 403, 404 or 503 where the runtime tells),
+   * a connect timeout, a heartbeat timeout. A failed handshake always closes with code 1006, so
+   * only the error tells an authentication failure from a network one.
+   *
+   * @example
+   * // Stop on refused credentials; retry anything else.
+   * shouldReconnect: (close, error) => error?.status !== 401 && error?.status !== 403
    */
-  readonly shouldReconnect?: (close: SocketCloseEvent) => boolean;
+  readonly shouldReconnect?: (close: SocketCloseEvent, error?: ConnectionError) => boolean;
   /** The source of jitter, a function returning [0, 1). Default `Math.random`; pass a seeded one for repeatable tests. */
   readonly random?: () => number;
 }

@@ -104,24 +104,53 @@ export class DeserializationError extends Error {
 
 /**
  * Reported on `error$` when the runtime's socket reports an error: a refused or failed
- * connection, a protocol error. Browsers give no detail; `ws` gives its message.
+ * connection, a protocol error, a connection the heartbeat presumed dead. Browsers give no
+ * detail; `ws` gives its message. It is also the second argument of `reconnect.shouldReconnect`
+ * for the close that follows it.
  */
 export class ConnectionError extends Error {
   /** Always `'ConnectionError'`, for telling the errors apart after serialization. */
   override readonly name = 'ConnectionError';
 
   /**
+   * The HTTP status the server answered the WebSocket handshake with instead of 101, where the
+   * runtime says it (`ws` does; browsers and undici do not): 401 or 403 for refused credentials,
+   * 404 for a wrong path, 5xx for a server error. `undefined` otherwise.
+   */
+  readonly status: number | undefined;
+
+  /**
    * @param url - the socket's URL, credentials redacted.
    * @param detail - what the runtime said, if anything.
+   * @param options - `cause`, what the runtime threw or reported; `status`, the handshake's HTTP status if known.
    */
-  constructor(url: string, detail?: string, options?: { cause?: unknown }) {
+  constructor(url: string, detail?: string, options?: { cause?: unknown; status?: number | undefined }) {
+    const said = detail?.replace(/\.+$/, '');
     super(
       `reactive-websocket: the connection to ${url} failed` +
-        (detail ? `: ${detail}` : ' (the runtime gave no detail)') +
-        '. Check that the server is running and reachable; a close event follows.',
-      options,
+        (said ? `: ${said}` : ' (the runtime gave no detail)') +
+        `. ${advice(options?.status, said)}; a close event follows.`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
     );
+    this.status = options?.status;
   }
+}
+
+/** What to do about a failed connection, by the handshake's HTTP status when the runtime said it. */
+function advice(status: number | undefined, said: string | undefined): string {
+  if (status === undefined) {
+    // Browsers say nothing, and undici only "non-101 status code": the server may have refused the handshake.
+    return said === undefined || said.includes('non-101')
+      ? "Check that the server is running and reachable, and that the URL's path and any credentials are right (the runtime does not say the HTTP status)"
+      : 'Check that the server is running and reachable';
+  }
+  if (status === 401 || status === 403) {
+    return `The server refused the handshake with HTTP ${status}: check the credentials or token it expects`;
+  }
+  if (status === 404) return "The server has no WebSocket endpoint there (HTTP 404): check the URL's path";
+  if (status >= 500)
+    return `The server answered the handshake with HTTP ${status}, a server error: with reconnect on, the socket tries again`;
+  return `The server answered the handshake with HTTP ${status} instead of 101 Switching Protocols: check the URL and what the server expects`;
 }
 
 const PREVIEW_CHARS = 1024;

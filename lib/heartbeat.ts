@@ -2,6 +2,7 @@ import { check } from './backoff.js';
 import type { WebSocketData } from './codec.js';
 import { CLOSE_CODE_HEARTBEAT_TIMEOUT } from './close-code.js';
 import type { Connection } from './connection.js';
+import { outgoingBacklog } from './native-socket.js';
 import { reportError } from './report.js';
 
 /**
@@ -9,13 +10,24 @@ import { reportError } from './report.js';
  * `interval` ms, send `message`; when still nothing has arrived `timeout` ms later, the
  * connection is declared dead, closed with code 4010 and reconnected.
  *
+ * Large messages: a message being **sent** keeps the connection alive while its bytes leave the
+ * socket (what it still has to send fell since the last check), though the ping waits behind it.
+ * This reads `bufferedAmount`, and with `ws` its TCP write queue; undici shows progress only
+ * between messages. A message being **received** proves nothing until its last byte arrives: no
+ * runtime tells of a message partly received. So `interval + timeout` must exceed the time the
+ * largest incoming message takes to transfer (1 MiB at 1 MiB/s: more than 1 s), or a connection
+ * busy receiving it is closed with 4010 and the message is lost.
+ *
  * @typeParam In - incoming message type, for `isPong`.
  * @typeParam Out - outgoing message type, for `message`.
  */
 export interface HeartbeatConfig<In = unknown, Out = unknown> {
-  /** Idle time (ms, nothing received) before a ping is sent. */
+  /** Idle time (ms, nothing received, nothing leaving) before a ping is sent. */
   readonly interval: number;
-  /** How long (ms) to wait for anything after the ping before declaring the connection dead. */
+  /**
+   * How long (ms) to wait for anything after the ping before declaring the connection dead. With
+   * `interval`, it bounds how long one incoming message may take to arrive.
+   */
   readonly timeout: number;
   /** The ping, sent through the serializer; or a function making it. */
   readonly message: Out | (() => Out);
@@ -53,14 +65,18 @@ export function validateHeartbeatConfig<In, Out>(config: HeartbeatConfig<In, Out
 /**
  * The heartbeat of one connection. Arrivals only record the time (no timer is touched per
  * message); one timer checks the wall clock, so a clock that jumped (a sleeping machine) is
- * noticed on the first tick after it wakes.
+ * noticed on the first tick after it wakes. Each tick also reads what the connection still has to
+ * send: if that fell since the last tick, bytes are leaving, which counts as life too.
  */
 export class Heartbeat {
   readonly #interval: number;
   readonly #timeout: number;
   readonly #ping: () => void;
   readonly #dead: (silentFor: number) => void;
+  readonly #backlog: () => number;
   #lastReceived = 0;
+  #lastTick = 0;
+  #lastBacklog = 0;
   // A flag, not a comparison of times: a reply in the same millisecond as its ping must count.
   #awaitingReply = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -70,17 +86,20 @@ export class Heartbeat {
    * @param timeout - ms after that before `dead` is called.
    * @param ping - sends the ping.
    * @param dead - called once when the connection is presumed dead; the heartbeat has stopped by then.
+   * @param backlog - how much the connection still has to send, a number that falls as bytes leave. Default: always 0.
    */
-  constructor(interval: number, timeout: number, ping: () => void, dead: (silentFor: number) => void) {
+  constructor(interval: number, timeout: number, ping: () => void, dead: (silentFor: number) => void, backlog: () => number = NONE) {
     this.#interval = interval;
     this.#timeout = timeout;
     this.#ping = ping;
     this.#dead = dead;
+    this.#backlog = backlog;
   }
 
   /** Starts watching, as of now. */
   start(): void {
-    this.#lastReceived = Date.now();
+    this.#lastReceived = this.#lastTick = Date.now();
+    this.#lastBacklog = this.#backlog();
     this.#awaitingReply = false;
     this.#schedule(this.#interval);
   }
@@ -100,7 +119,15 @@ export class Heartbeat {
   #tick(): void {
     this.#timer = undefined;
     const interval = this.#interval;
-    const silent = Date.now() - this.#lastReceived;
+    const now = Date.now();
+    const backlog = this.#backlog();
+    // Bytes leaving prove the connection alive: a ping queued behind a large message cannot be
+    // answered before the message is through. Not across a gap longer than the deadline (a
+    // machine that slept), where they may have left long ago. The ping stays outstanding.
+    if (backlog < this.#lastBacklog && now - this.#lastTick <= interval + this.#timeout) this.#lastReceived = now;
+    this.#lastBacklog = backlog;
+    this.#lastTick = now;
+    const silent = now - this.#lastReceived;
     if (silent >= interval + this.#timeout) {
       this.#dead(silent);
       return;
@@ -138,10 +165,18 @@ export function startHeartbeat<In, Out>(
       reportError(error);
     }
   };
-  const heartbeat = new Heartbeat(interval, timeout, ping, (silentFor) => {
-    presumedDead(`nothing arrived for ${silentFor} ms (heartbeat.interval + heartbeat.timeout); the connection is presumed dead`);
+  const dead = (silentFor: number): void => {
+    presumedDead(
+      `nothing arrived for ${silentFor} ms (heartbeat.interval + heartbeat.timeout); the connection is presumed dead ` +
+        '(if one incoming message can take longer than that to arrive, raise them above its transfer time)',
+    );
     connection.abandon(CLOSE_CODE_HEARTBEAT_TIMEOUT, 'heartbeat timeout');
-  });
+  };
+  const heartbeat = new Heartbeat(interval, timeout, ping, dead, () => outgoingBacklog(connection.socket));
   heartbeat.start();
   return heartbeat;
+}
+
+function NONE(): number {
+  return 0;
 }

@@ -183,9 +183,40 @@ export function terminate(socket: WebSocketLike, code?: number, reason?: string)
 
 function IGNORE(): void {}
 
+/** A `ws` socket's TCP connection, as far as `outgoingBacklog` reads it (private to `ws` and Node: read defensively). */
+interface WithTcpHandle {
+  readonly _socket?: { readonly _handle?: { readonly writeQueueSize?: unknown } | null } | null;
+}
+
+/**
+ * How much a socket still has to send, as a number that falls while its bytes leave: its
+ * `bufferedAmount`, plus, for a `ws` socket, what its TCP handle has yet to write. `ws` (like
+ * undici) counts a message in `bufferedAmount` until all of it has reached the kernel, so while
+ * one large message goes out only the handle's write queue shows progress. For the heartbeat's
+ * ticks, never per message.
+ */
+export function outgoingBacklog(socket: WebSocketLike): number {
+  const buffered = socket.bufferedAmount;
+  if (!isEmitterSocket(socket)) return buffered;
+  const queue = (socket as WithTcpHandle)._socket?._handle?.writeQueueSize;
+  return typeof queue === 'number' ? buffered + queue : buffered;
+}
+
 /** What the runtime said about an error event, if anything (browsers say nothing). */
 export function nativeErrorDetail(event: NativeEvent): string | undefined {
   if (typeof event.message === 'string' && event.message !== '') return event.message;
   if (event.error instanceof Error) return event.error.message;
   return undefined;
+}
+
+// ws's message for a handshake answered with another status than 101.
+const UNEXPECTED_RESPONSE = /^Unexpected server response: (\d{3})$/;
+
+/**
+ * The HTTP status a server answered the WebSocket handshake with, where the runtime's error says
+ * it (`ws`: "Unexpected server response: 401"); `undefined` where it does not (browsers, undici).
+ */
+export function handshakeStatus(detail: string | undefined): number | undefined {
+  const match = detail === undefined ? null : UNEXPECTED_RESPONSE.exec(detail);
+  return match === null ? undefined : Number(match[1]);
 }

@@ -19,7 +19,7 @@ export interface BufferConfig {
   readonly overflow?: OverflowPolicy;
   /**
    * Backpressure: while the socket's `bufferedAmount` is at or above this many bytes, sends wait
-   * in the outbox and are passed on as the socket drains (`drained$` tells when it has).
+   * in the outbox and are passed on as the socket drains (`writable$` and `whenWritable()` tell when it has).
    * Default `Infinity`: every send goes straight to an open socket.
    */
   readonly highWaterMark?: number;

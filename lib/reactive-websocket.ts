@@ -1,4 +1,4 @@
-import { Observable, type Observer } from 'rxjs';
+import { Observable, Subscription, type Observer } from 'rxjs';
 import { CLOSE_CODE_OBSERVER_ERROR, validateClose } from './close-code.js';
 import type { WebSocketData } from './codec.js';
 import { isPromiseLike, resolveConfig, resolveTarget, shownUrl } from './config.js';
@@ -18,7 +18,7 @@ import type {
 import { startHeartbeat } from './heartbeat.js';
 import { Receiver } from './receiver.js';
 import { Lifecycle, RefCount, type SocketState } from './lifecycle.js';
-import { nativeErrorDetail, type NativeEvent } from './native-socket.js';
+import { handshakeStatus, nativeErrorDetail, type NativeEvent } from './native-socket.js';
 import { Retry, type ReconnectEvent } from './retry.js';
 import { Sender } from './sender.js';
 import { Streams } from './streams.js';
@@ -69,6 +69,8 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   #attemptSeq = 0;
   readonly #refs: RefCount | undefined;
   #idleClosing = false;
+  // Why the connection or attempt now ending failed, for shouldReconnect; taken by #ended.
+  #failure: ConnectionError | undefined;
 
   /**
    * @param urlOrConfig - a URL, or the full {@link ReactiveWebSocketConfig}.
@@ -90,7 +92,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     this.#observer = {
       open: (connection) => this.#opened(connection),
       message: (event) => this.#receiver.received(event),
-      error: (event) => this.#connectionFailed(nativeErrorDetail(event)),
+      error: (event) => this.#connectionFailed(nativeErrorDetail(event), event.error),
       close: (event) => this.#closed(event),
     };
     const refs = config.lazy ? new RefCount((active) => (active ? this.#acquired() : this.#idle())) : undefined;
@@ -146,9 +148,42 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     return this.#streams.extra('dropped').observable;
   }
 
-  /** Emits when the socket, having been above `buffer.highWaterMark`, has taken everything waiting. */
+  /**
+   * Emits each time the socket becomes writable again (see {@link ReactiveWebSocket.writable$}):
+   * when a connection opens and the queued messages have been handed to it, and when its buffer,
+   * having reached `buffer.highWaterMark`, has fallen below it with nothing left queued. It does not
+   * replay: to wait without a race, use {@link ReactiveWebSocket.whenWritable} or `writable$`.
+   */
   get drained$(): Observable<void> {
     return this.#streams.extra('drained').observable;
+  }
+
+  /**
+   * Whether the socket is writable: open, nothing queued in the outbox, and its buffer below
+   * `buffer.highWaterMark` after the last message handed to it, so a message sent now goes
+   * straight to the network. Each new subscriber gets the current value first, then each change;
+   * completes (after `false`) when the socket is closed for good. Without a high-water mark, it
+   * is `true` exactly while a connection is open and its outbox is empty.
+   *
+   * @example
+   * // Send each chunk once the socket can take it (at once while it can).
+   * chunks$
+   *   .pipe(concatMap((chunk) => socket.writable$.pipe(first((writable) => writable), map(() => chunk))))
+   *   .subscribe((chunk) => socket.send(chunk));
+   */
+  get writable$(): Observable<boolean> {
+    return this.#streams.view(
+      'writable$',
+      () =>
+        new Observable<boolean>((subscriber) => {
+          const now = this.#sender.writable;
+          subscriber.next(now);
+          const teardown = this.#streams.extra('writable').add(subscriber);
+          // The subscriber's own send, on seeing `now`, may have changed it before it was added.
+          if (this.#sender.writable !== now) subscriber.next(!now);
+          return teardown;
+        }),
+    );
   }
 
   /** The socket's URL as last resolved (`ws:`/`wss:`), with any user name and password replaced by `***`. */
@@ -174,6 +209,11 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   /** Messages not yet known to be delivered: with `delivery`, every one not acknowledged; otherwise the queued ones. */
   get pending(): number {
     return this.#sender.outbox.size;
+  }
+
+  /** Whether the socket is writable now, as `writable$` last emitted. */
+  get writable(): boolean {
+    return this.#sender.writable;
   }
 
   /** Bytes the current connection has accepted but not yet written to the network (0 when not connected). */
@@ -203,6 +243,39 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     const lifecycle = this.#lifecycle;
     if (lifecycle.ending) throw new SocketClosedError(this.#url, lifecycle.closedFor ?? { by: 'client', ...lifecycle.closeRequest });
     this.#sender.send(value);
+  }
+
+  /**
+   * Resolves when the socket is writable (see {@link ReactiveWebSocket.writable$}): at once if it
+   * is, else when a connection opens and takes what is queued, or its buffer drains below
+   * `buffer.highWaterMark`. It checks and waits on the same fact, so there is no race with an
+   * `open` or a drain that happens first. On a lazy socket, it waits for a subscriber to connect it.
+   *
+   * @returns a promise that rejects with a `SocketClosedError` once `close()` was called or the
+   *   socket closed for good, as `send` would throw then.
+   *
+   * @example
+   * // A producer that keeps memory bounded: wait before each send while the socket is full.
+   * for (const chunk of chunks) {
+   *   if (!socket.writable) await socket.whenWritable();
+   *   socket.send(chunk);
+   * }
+   */
+  whenWritable(): Promise<void> {
+    if (this.#sender.writable) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const subscription = new Subscription();
+      const settle = (): void => {
+        const lifecycle = this.#lifecycle;
+        if (lifecycle.ending) reject(new SocketClosedError(this.#url, lifecycle.closedFor ?? { by: 'client', ...lifecycle.closeRequest }));
+        else if (this.#sender.writable) resolve();
+        else return;
+        subscription.unsubscribe();
+      };
+      subscription.add(this.#streams.extra('writable').observable.subscribe(settle));
+      // The state replays at once (a socket already closing rejects) and tells of close() while waiting.
+      subscription.add(this.#lifecycle.state$.subscribe({ next: settle, complete: settle }));
+    });
   }
 
   /**
@@ -277,7 +350,9 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
       this.#finish({ by: 'client', reason: 'invalid URL' });
       return;
     }
-    this.#reportError(new ConnectionError(this.#url, `could not start the connection: ${describeError(error)}`, { cause: error }));
+    this.#reportError(
+      (this.#failure = new ConnectionError(this.#url, `could not start the connection: ${describeError(error)}`, { cause: error })),
+    );
     this.#ended(ABNORMAL_CLOSURE, undefined);
   }
 
@@ -294,9 +369,9 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   /** The connection is failing and its close follows at once: nothing more is handed to it, even from an error$ subscriber. */
-  #connectionFailed(detail: string | undefined): void {
+  #connectionFailed(detail: string | undefined, cause?: unknown): void {
     this.#stopSending();
-    this.#reportError(new ConnectionError(this.#url, detail));
+    this.#reportError((this.#failure = new ConnectionError(this.#url, detail, { cause, status: handshakeStatus(detail) })));
   }
 
   #closed(native: NativeEvent): void {
@@ -314,6 +389,8 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   #ended(close: SocketCloseEvent, openedAt: number | undefined): void {
     const lifecycle = this.#lifecycle;
     const request = lifecycle.closeRequest;
+    const failure = this.#failure;
+    this.#failure = undefined;
     if (request === undefined && this.#idleClosing) {
       this.#idleClosing = false;
       this.#streams.emit(close);
@@ -322,7 +399,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
       else lifecycle.to('closed');
       return;
     }
-    const next = request === undefined ? this.#retry.next(close, openedAt) : undefined;
+    const next = request === undefined ? this.#retry.next(close, openedAt, failure) : undefined;
     if (typeof next === 'object') {
       this.#streams.emit(close);
       if (lifecycle.ending) return; // a close$ subscriber called close()
@@ -338,7 +415,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     lifecycle.closing(closedBy);
     this.#streams.emit(close);
     const why = `the last close had code ${close.code}; raise reconnect.attempts or check the server`;
-    if (next !== undefined) this.#reportError(new ReconnectError(this.#url, next, why));
+    if (next !== undefined) this.#reportError(new ReconnectError(this.#url, next, why, { cause: failure }));
     this.#finish(closedBy);
   }
 

@@ -1,4 +1,5 @@
 import { backoffDelay, type ResolvedReconnectConfig } from './backoff.js';
+import type { ConnectionError } from './errors.js';
 import type { SocketCloseEvent } from './events.js';
 import { askSafely } from './report.js';
 
@@ -37,12 +38,17 @@ export class Retry {
    * What follows a connection that ended without `close()`.
    * @param close - how it ended, for `shouldReconnect`.
    * @param openedAt - when it opened (ms since the epoch), or `undefined` for an attempt that never did.
+   * @param failure - the error that ended it, if one did, for `shouldReconnect`.
    * @returns the next attempt; or, when giving up after `reconnect.attempts`, the number of attempts
    *   made; or `undefined` when not reconnecting at all.
    */
-  next(close: SocketCloseEvent, openedAt: number | undefined): ReconnectEvent | number | undefined {
+  next(close: SocketCloseEvent, openedAt: number | undefined, failure?: ConnectionError): ReconnectEvent | number | undefined {
     const config = this.#config;
-    if (config === undefined || !askSafely(config.shouldReconnect ?? always, close, true)) return undefined;
+    if (config === undefined) return undefined;
+    const { shouldReconnect } = config;
+    if (shouldReconnect !== undefined && !askSafely((event: SocketCloseEvent) => shouldReconnect(event, failure), close, true)) {
+      return undefined;
+    }
     if (openedAt !== undefined && Date.now() - openedAt >= config.stableAfter) this.#attempt = 0;
     if (this.#attempt >= config.attempts) return this.#attempt;
     const attempt = ++this.#attempt;
@@ -79,8 +85,4 @@ export class Retry {
     if (this.#online !== undefined) (globalThis as Page).removeEventListener?.('online', this.#online);
     this.#online = undefined;
   }
-}
-
-function always(): boolean {
-  return true;
 }

@@ -12,8 +12,8 @@ const DRAIN_POLL_MS = 10;
 export interface SenderEvents<Out> {
   /** The outbox dropped a message under a drop overflow policy. */
   dropped(value: Out): void;
-  /** The socket, having been above its high-water mark, has taken everything waiting. */
-  drained(): void;
+  /** Whether a message sent now would go straight to the socket changed (see {@link Sender.writable}). */
+  writable(writable: boolean): void;
 }
 
 /**
@@ -28,7 +28,9 @@ export class Sender<In, Out> {
   /** Acknowledgements and re-sends, with delivery on. */
   readonly delivery: Delivery<In, Out> | undefined;
   #socket: WebSocketLike | undefined;
+  // The socket's buffer was seen at or above the high-water mark, and not below it since.
   #blocked = false;
+  #writable = false;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #highWaterMark: number;
   readonly #serializer: Serializer<Out>;
@@ -49,6 +51,15 @@ export class Sender<In, Out> {
   }
 
   /**
+   * Whether a message sent now goes straight to the socket: one is open, nothing is queued, and
+   * its buffer was below the high-water mark after the last message handed to it. Every change is
+   * told to `events.writable`.
+   */
+  get writable(): boolean {
+    return this.#writable;
+  }
+
+  /**
    * Encodes and sends a message, or queues it.
    * @throws TypeError for a value the serializer cannot encode, or a bad delivery id; BufferOverflowError when full.
    */
@@ -56,8 +67,10 @@ export class Sender<In, Out> {
     const data = this.encode(value);
     const socket = this.#socket;
     if (this.delivery === undefined) {
-      if (socket !== undefined && !this.outbox.hasQueued && this.#writable(socket)) {
+      if (socket !== undefined && !this.#blocked && !this.outbox.hasQueued) {
         socket.send(data as string);
+        // Read once per message, after the send instead of before it, and only with a mark set.
+        if (this.#highWaterMark !== Infinity && socket.bufferedAmount >= this.#highWaterMark) this.#block();
         return;
       }
       this.#enqueue(value, data, undefined);
@@ -81,20 +94,20 @@ export class Sender<In, Out> {
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
     this.#drainTimer = undefined;
     this.delivery?.stop();
+    this.#publish(false);
   }
 
-  /** Hands queued messages to the open socket, in order, while it stays below its high-water mark. */
+  /**
+   * Hands queued messages to the open socket, in order, while it stays below its high-water mark.
+   * Then the socket is writable; or, stopped at the mark, it is polled until it has drained.
+   */
   flush(): void {
     const socket = this.#socket;
     if (socket === undefined) return;
     const now = Date.now();
     for (;;) {
-      if (!this.#writable(socket)) {
-        this.#blocked = true;
-        this.#drainTimer ??= setTimeout(() => {
-          this.#drainTimer = undefined;
-          this.flush();
-        }, DRAIN_POLL_MS);
+      if (!this.#hasRoom(socket)) {
+        this.#block();
         return;
       }
       const entry = this.outbox.next();
@@ -103,10 +116,8 @@ export class Sender<In, Out> {
       this.outbox.sent(entry, now);
     }
     this.delivery?.watch();
-    if (this.#blocked) {
-      this.#blocked = false;
-      this.#events.drained();
-    }
+    this.#blocked = false;
+    this.#publish(true);
   }
 
   /**
@@ -125,8 +136,24 @@ export class Sender<In, Out> {
     return data;
   }
 
-  #writable(socket: WebSocketLike): boolean {
+  #hasRoom(socket: WebSocketLike): boolean {
     return this.#highWaterMark === Infinity || socket.bufferedAmount < this.#highWaterMark;
+  }
+
+  /** The socket is at or above its high-water mark: sends wait, and it is polled (browsers have no drain event). */
+  #block(): void {
+    this.#blocked = true;
+    this.#drainTimer ??= setTimeout(() => {
+      this.#drainTimer = undefined;
+      this.flush();
+    }, DRAIN_POLL_MS);
+    this.#publish(false);
+  }
+
+  #publish(writable: boolean): void {
+    if (this.#writable === writable) return;
+    this.#writable = writable;
+    this.#events.writable(writable);
   }
 
   #enqueue(value: Out, data: WebSocketData, key: unknown): void {

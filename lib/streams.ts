@@ -9,6 +9,7 @@ export interface Extras<Out> {
   reconnect: ReconnectEvent;
   dropped: Out;
   drained: void;
+  writable: boolean;
 }
 
 type Typed = { [T in SocketEventType]?: Fanout<SocketEventOf<T>> };
@@ -43,7 +44,7 @@ export class Streams<In, Out> implements SenderEvents<Out> {
     return (typed[type] ??= this.#made(new Fanout<SocketEventOf<T>>()) as never);
   }
 
-  /** One of the other streams (`reconnect$`, `dropped$`, `drained$`). */
+  /** One of the other streams (`reconnect$`, `dropped$`, `drained$`, `writable$`). */
   extra<K extends keyof Extras<Out>>(name: K): Fanout<Extras<Out>[K]> {
     const extras = this.#extras as { [N in keyof Extras<Out>]?: Fanout<Extras<Out>[N]> };
     return (extras[name] ??= this.#made(new Fanout<Extras<Out>[K]>()) as never);
@@ -59,9 +60,10 @@ export class Streams<In, Out> implements SenderEvents<Out> {
     this.nextExtra('dropped', value);
   }
 
-  /** Tells `drained$` that the socket took everything waiting. */
-  drained(): void {
-    this.nextExtra('drained', undefined);
+  /** Tells `writable$` of a change, and `drained$` when the socket became writable again. */
+  writable(writable: boolean): void {
+    this.nextExtra('writable', writable);
+    if (writable) this.nextExtra('drained', undefined);
   }
 
   /** A stream made once and kept, so that `socket.open$ === socket.open$`. */
