@@ -1,10 +1,6 @@
-import { Observable, Subscription, type Observer } from 'rxjs';
+import { Observable, type Observer } from 'rxjs';
 import { CLOSE_CODE_OBSERVER_ERROR, validateClose } from './close-code.js';
-import type { WebSocketData } from './codec.js';
-import { isPromiseLike, resolveConfig, resolveTarget, shownUrl } from './config.js';
-import type { ReactiveWebSocketConfig, ResolvedConfig, Target } from './config.js';
-import { Connection, type ConnectionObserver } from './connection.js';
-import { ConnectionError, ReconnectError, SocketClosedError, describeError, type ClosedBy } from './errors.js';
+import { resolveConfig, type ReactiveWebSocketConfig } from './config.js';
 import { assertEventType } from './events.js';
 import type {
   SocketCloseEvent,
@@ -15,17 +11,10 @@ import type {
   SocketMessageEvent,
   SocketOpenEvent,
 } from './events.js';
-import { startHeartbeat } from './heartbeat.js';
-import { Receiver } from './receiver.js';
-import { Lifecycle, RefCount, type SocketState } from './lifecycle.js';
-import { handshakeStatus, nativeErrorDetail, type NativeEvent } from './native-socket.js';
-import { Retry, type ReconnectEvent } from './retry.js';
-import { Sender } from './sender.js';
-import { Streams } from './streams.js';
-import { redactUrl } from './url.js';
+import type { SocketState } from './lifecycle.js';
+import type { ReconnectEvent } from './retry.js';
+import { Session } from './session.js';
 
-const OPEN_EVENT: SocketOpenEvent = Object.freeze({ type: 'open' });
-const ABNORMAL_CLOSURE: SocketCloseEvent = Object.freeze({ type: 'close', code: 1006, reason: '', wasClean: false });
 /**
  * A WebSocket as RxJS streams. It is an `Observable<In>` of decoded messages and an
  * `Observer<Out>` that sends, so `socket.pipe(…)`, `from(socket)` and `source$.subscribe(socket)` work.
@@ -56,21 +45,7 @@ const ABNORMAL_CLOSURE: SocketCloseEvent = Object.freeze({ type: 'close', code: 
  * socket.send({ op: 'hello' }); // queued until open
  */
 export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<In> implements Observer<Out> {
-  readonly #config: ResolvedConfig<In, Out>;
-  readonly #streams = new Streams<In, Out>();
-  readonly #lifecycle: Lifecycle;
-  readonly #sender: Sender<In, Out>;
-  readonly #retry: Retry;
-  readonly #observer: ConnectionObserver;
-  readonly #receiver: Receiver<In, Out>;
-  #url: string;
-  #connection: Connection | undefined;
-  // The number of the current attempt, so that a URL provider answering late for an abandoned attempt is ignored.
-  #attemptSeq = 0;
-  readonly #refs: RefCount | undefined;
-  #idleClosing = false;
-  // Why the connection or attempt now ending failed, for shouldReconnect; taken by #ended.
-  #failure: ConnectionError | undefined;
+  readonly #session: Session<In, Out>;
 
   /**
    * @param urlOrConfig - a URL, or the full {@link ReactiveWebSocketConfig}.
@@ -83,26 +58,12 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     const holder: { socket?: ReactiveWebSocket<In, Out> } = {};
     super((subscriber) => holder.socket!.messages$.subscribe(subscriber));
     holder.socket = this;
-    const config = (this.#config = resolveConfig(urlOrConfig));
-    this.#url = shownUrl(config);
-    this.#lifecycle = new Lifecycle(config.lazy ? 'closed' : 'connecting');
-    this.#retry = new Retry(config.reconnect);
-    this.#sender = new Sender(config.serializer, config.buffer, config.delivery, this.#url, this.#streams);
-    this.#receiver = new Receiver(this.#streams, config.deserializer, this.#sender.delivery, config.heartbeat?.isPong);
-    this.#observer = {
-      open: (connection) => this.#opened(connection),
-      message: (event) => this.#receiver.received(event),
-      error: (event) => this.#connectionFailed(nativeErrorDetail(event), event.error),
-      close: (event) => this.#closed(event),
-    };
-    const refs = config.lazy ? new RefCount((active) => (active ? this.#acquired() : this.#idle())) : undefined;
-    this.#refs = refs;
-    if (refs === undefined) this.#connect();
+    this.#session = new Session(resolveConfig(urlOrConfig));
   }
 
   /** Every event, in order: `open`, `message` (raw), `error`, `close`, across reconnects. Completes when the socket is closed for good. */
   get events$(): Observable<SocketEvent> {
-    return this.#streams.view('events$', () => this.#counted(this.#streams.events.observable));
+    return this.#session.streams.view('events$', () => this.#session.counted(this.#session.streams.events.observable));
   }
 
   /** Emits each time a connection opens. */
@@ -130,22 +91,22 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    * deserializer rejects is skipped and reported on `error$`. Completes when the socket is closed for good.
    */
   get messages$(): Observable<In> {
-    return this.#streams.view('messages$', () => this.#counted(this.#streams.decoded.observable));
+    return this.#session.streams.view('messages$', () => this.#session.counted(this.#session.streams.decoded.observable));
   }
 
   /** The connection state; each subscriber first gets the current state. Completes after `'closed'` when closed for good. */
   get state$(): Observable<SocketState> {
-    return this.#lifecycle.state$;
+    return this.#session.lifecycle.state$;
   }
 
   /** Emits each time a reconnect attempt is scheduled, with its number and delay. */
   get reconnect$(): Observable<ReconnectEvent> {
-    return this.#streams.extra('reconnect').observable;
+    return this.#session.streams.extra('reconnect').observable;
   }
 
   /** Messages the outbox dropped under the `'drop-oldest'` or `'drop-newest'` overflow policy. */
   get dropped$(): Observable<Out> {
-    return this.#streams.extra('dropped').observable;
+    return this.#session.streams.extra('dropped').observable;
   }
 
   /**
@@ -155,7 +116,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    * replay: to wait without a race, use {@link ReactiveWebSocket.whenWritable} or `writable$`.
    */
   get drained$(): Observable<void> {
-    return this.#streams.extra('drained').observable;
+    return this.#session.streams.extra('drained').observable;
   }
 
   /**
@@ -172,15 +133,15 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    *   .subscribe((chunk) => socket.send(chunk));
    */
   get writable$(): Observable<boolean> {
-    return this.#streams.view(
+    return this.#session.streams.view(
       'writable$',
       () =>
         new Observable<boolean>((subscriber) => {
-          const now = this.#sender.writable;
+          const now = this.#session.sender.writable;
           subscriber.next(now);
-          const teardown = this.#streams.extra('writable').add(subscriber);
+          const teardown = this.#session.streams.extra('writable').add(subscriber);
           // The subscriber's own send, on seeing `now`, may have changed it before it was added.
-          if (this.#sender.writable !== now) subscriber.next(!now);
+          if (this.#session.sender.writable !== now) subscriber.next(!now);
           return teardown;
         }),
     );
@@ -188,37 +149,37 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
 
   /** The socket's URL as last resolved (`ws:`/`wss:`), with any user name and password replaced by `***`. */
   get url(): string {
-    return this.#url;
+    return this.#session.url;
   }
 
   /** The current connection state, as `state$` last emitted it. */
   get state(): SocketState {
-    return this.#lifecycle.state;
+    return this.#session.lifecycle.state;
   }
 
   /** The subprotocol the server chose, or `''` when none was or the socket is not connected. */
   get protocol(): string {
-    return this.#connection?.socket.protocol ?? '';
+    return this.#session.connection?.socket.protocol ?? '';
   }
 
   /** Messages waiting in the outbox to be handed to a socket. */
   get queued(): number {
-    return this.#sender.outbox.queued;
+    return this.#session.sender.outbox.queued;
   }
 
   /** Messages not yet known to be delivered: with `delivery`, every one not acknowledged; otherwise the queued ones. */
   get pending(): number {
-    return this.#sender.outbox.size;
+    return this.#session.sender.outbox.size;
   }
 
   /** Whether the socket is writable now, as `writable$` last emitted. */
   get writable(): boolean {
-    return this.#sender.writable;
+    return this.#session.sender.writable;
   }
 
   /** Bytes the current connection has accepted but not yet written to the network (0 when not connected). */
   get bufferedAmount(): number {
-    return this.#connection?.socket.bufferedAmount ?? 0;
+    return this.#session.connection?.socket.bufferedAmount ?? 0;
   }
 
   /**
@@ -227,7 +188,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    */
   on<T extends SocketEventType>(type: T): Observable<SocketEventOf<T>> {
     assertEventType(type);
-    return this.#streams.view(type, () => this.#counted(this.#streams.typed(type).observable));
+    return this.#session.streams.view(type, () => this.#session.counted(this.#session.streams.typed(type).observable));
   }
 
   /**
@@ -240,9 +201,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    * @throws SocketClosedError after `close()`, or once the socket has closed for good.
    */
   send(value: Out): void {
-    const lifecycle = this.#lifecycle;
-    if (lifecycle.ending) throw new SocketClosedError(this.#url, lifecycle.closedFor ?? { by: 'client', ...lifecycle.closeRequest });
-    this.#sender.send(value);
+    this.#session.send(value);
   }
 
   /**
@@ -262,20 +221,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    * }
    */
   whenWritable(): Promise<void> {
-    if (this.#sender.writable) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const subscription = new Subscription();
-      const settle = (): void => {
-        const lifecycle = this.#lifecycle;
-        if (lifecycle.ending) reject(new SocketClosedError(this.#url, lifecycle.closedFor ?? { by: 'client', ...lifecycle.closeRequest }));
-        else if (this.#sender.writable) resolve();
-        else return;
-        subscription.unsubscribe();
-      };
-      subscription.add(this.#streams.extra('writable').observable.subscribe(settle));
-      // The state replays at once (a socket already closing rejects) and tells of close() while waiting.
-      subscription.add(this.#lifecycle.state$.subscribe({ next: settle, complete: settle }));
-    });
+    return this.#session.whenWritable();
   }
 
   /**
@@ -289,13 +235,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    */
   close(code?: number, reason?: string): void {
     validateClose(code, reason);
-    const lifecycle = this.#lifecycle;
-    if (lifecycle.ending) return;
-    const request = (lifecycle.closeRequest = { code: code ?? 1000, reason: reason ?? '' });
-    this.#cancelAttempts();
-    const connection = this.#connection;
-    if (connection === undefined) this.#finish({ by: 'client', ...request });
-    else this.#beginClosing(connection, request.code, request.reason);
+    this.#session.requestClose(code, reason);
   }
 
   /** Sends a value; the `Observer` side of the socket, so `source$.subscribe(socket)` sends what `source$` emits. */
@@ -311,165 +251,5 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   /** Closes the socket with code 4000, as an `Observer` would when its source errors. */
   error(_error: unknown): void {
     this.close(CLOSE_CODE_OBSERVER_ERROR, 'source errored');
-  }
-
-  // ---- attempts ---------------------------------------------------------------------------
-
-  #connect(): void {
-    const seq = ++this.#attemptSeq;
-    const current = (): boolean => seq === this.#attemptSeq && this.#wantsConnection();
-    if (this.#lifecycle.state !== 'reconnecting') this.#lifecycle.to('connecting');
-    const target = resolveTarget(this.#config);
-    if (!isPromiseLike(target)) return this.#open(target, current);
-    target.then(
-      (resolved) => current() && this.#open(resolved, current),
-      (error: unknown) => current() && this.#attemptFailed(error),
-    );
-  }
-
-  #wantsConnection(): boolean {
-    return this.#connection === undefined && !this.#lifecycle.ending && (this.#refs === undefined || this.#refs.count > 0);
-  }
-
-  #open(target: Target, current: () => boolean): void {
-    const { WebSocketCtor, binaryType, connectTimeout } = this.#config;
-    this.#url = redactUrl(target.href);
-    const protocols = target.protocols.length > 0 ? [...target.protocols] : undefined;
-    try {
-      this.#connection = new Connection({ WebSocketCtor, url: target.href, protocols, binaryType, connectTimeout }, this.#observer);
-    } catch (error) {
-      queueMicrotask(() => current() && this.#attemptFailed(error)); // a later turn, as above
-    }
-  }
-
-  /** An attempt failed before there was a socket: the URL provider or the constructor threw. */
-  #attemptFailed(error: unknown): void {
-    if (error instanceof SyntaxError) {
-      // A malformed URL will not get better by retrying.
-      this.#reportError(error);
-      this.#finish({ by: 'client', reason: 'invalid URL' });
-      return;
-    }
-    this.#reportError(
-      (this.#failure = new ConnectionError(this.#url, `could not start the connection: ${describeError(error)}`, { cause: error })),
-    );
-    this.#ended(ABNORMAL_CLOSURE, undefined);
-  }
-
-  // ---- a connection's events --------------------------------------------------------------
-
-  #opened(connection: Connection): void {
-    if (!this.#lifecycle.to('open')) return;
-    const heartbeat = this.#config.heartbeat;
-    const encode = (value: Out): WebSocketData => this.#sender.encode(value);
-    const dead = (detail: string): void => this.#connectionFailed(detail);
-    if (heartbeat !== undefined) this.#receiver.heartbeat = startHeartbeat(heartbeat, connection, encode, dead);
-    this.#sender.open(connection.socket);
-    this.#streams.emit(OPEN_EVENT);
-  }
-
-  /** The connection is failing and its close follows at once: nothing more is handed to it, even from an error$ subscriber. */
-  #connectionFailed(detail: string | undefined, cause?: unknown): void {
-    this.#stopSending();
-    this.#reportError((this.#failure = new ConnectionError(this.#url, detail, { cause, status: handshakeStatus(detail) })));
-  }
-
-  #closed(native: NativeEvent): void {
-    const openedAt = this.#connection?.openedAt;
-    this.#connection = undefined;
-    this.#stopSending();
-    this.#ended({ type: 'close', code: native.code ?? 1005, reason: native.reason ?? '', wasClean: native.wasClean ?? false }, openedAt);
-  }
-
-  /**
-   * A connection (or an attempt) ended: decides what follows (the end, an idle wait, or a
-   * reconnect) before emitting `close`, so that a `close$` subscriber's `send` is refused when
-   * the end is final and queued when a reconnect follows.
-   */
-  #ended(close: SocketCloseEvent, openedAt: number | undefined): void {
-    const lifecycle = this.#lifecycle;
-    const request = lifecycle.closeRequest;
-    const failure = this.#failure;
-    this.#failure = undefined;
-    if (request === undefined && this.#idleClosing) {
-      this.#idleClosing = false;
-      this.#streams.emit(close);
-      if (lifecycle.ending) return; // a close$ subscriber called close()
-      if (this.#refs!.count > 0) this.#connect();
-      else lifecycle.to('closed');
-      return;
-    }
-    const next = request === undefined ? this.#retry.next(close, openedAt, failure) : undefined;
-    if (typeof next === 'object') {
-      this.#streams.emit(close);
-      if (lifecycle.ending) return; // a close$ subscriber called close()
-      lifecycle.to('reconnecting');
-      this.#streams.nextExtra('reconnect', next);
-      if (!lifecycle.ending) this.#retry.schedule(next.delay, () => this.#connect()); // unless a reconnect$ subscriber called close()
-      return;
-    }
-    const closedBy: ClosedBy =
-      request === undefined
-        ? { by: close.wasClean ? 'server' : 'network', code: close.code, reason: close.reason }
-        : { by: 'client', ...request };
-    lifecycle.closing(closedBy);
-    this.#streams.emit(close);
-    const why = `the last close had code ${close.code}; raise reconnect.attempts or check the server`;
-    if (next !== undefined) this.#reportError(new ReconnectError(this.#url, next, why, { cause: failure }));
-    this.#finish(closedBy);
-  }
-
-  // ---- closing ----------------------------------------------------------------------------
-
-  #beginClosing(connection: Connection, code: number, reason: string): void {
-    this.#lifecycle.to('closing');
-    this.#stopSending();
-    connection.close(code, reason);
-  }
-
-  #stopSending(): void {
-    this.#receiver.heartbeat?.stop();
-    this.#receiver.heartbeat = undefined;
-    this.#sender.close();
-  }
-
-  #finish(closedBy: ClosedBy): void {
-    this.#cancelAttempts();
-    const unsent = this.#sender.outbox.takeAll().map((entry) => entry.value);
-    if (unsent.length > 0) this.#reportError(new SocketClosedError(this.#url, closedBy, unsent));
-    this.#lifecycle.finish(closedBy);
-    this.#streams.complete();
-  }
-
-  #cancelAttempts(): void {
-    this.#retry.cancel();
-    this.#attemptSeq++;
-  }
-
-  #reportError(error: Error): void {
-    this.#streams.emit({ type: 'error', error });
-  }
-
-  // ---- lazy: subscribers open and close the connection ------------------------------------
-
-  #counted<T>(source: Observable<T>): Observable<T> {
-    return this.#refs?.counted(source) ?? source;
-  }
-
-  #acquired(): void {
-    if (this.#wantsConnection() && !this.#retry.waiting && !this.#idleClosing) this.#connect();
-  }
-
-  #idle(): void {
-    if (this.#lifecycle.ending) return;
-    const connection = this.#connection;
-    if (connection !== undefined) {
-      this.#idleClosing = true;
-      this.#beginClosing(connection, 1000, '');
-      return;
-    }
-    // Between attempts, or waiting for the URL provider: stop trying until someone subscribes.
-    this.#cancelAttempts();
-    this.#lifecycle.to('closed');
   }
 }

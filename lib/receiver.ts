@@ -16,7 +16,8 @@ import type { Streams } from './streams.js';
 export class Receiver<In, Out> {
   /** The heartbeat of the open connection, told of every arrival. */
   heartbeat: Heartbeat | undefined;
-  readonly #streams: Streams<In, Out>;
+  /** The socket's streams, where each message is emitted. */
+  readonly streams: Streams<In, Out>;
   readonly #deserializer: Deserializer<In>;
   readonly #delivery: Delivery<In, Out> | undefined;
   readonly #isPong: ((message: In) => boolean) | undefined;
@@ -29,7 +30,7 @@ export class Receiver<In, Out> {
     delivery: Delivery<In, Out> | undefined,
     isPong: ((message: In) => boolean) | undefined,
   ) {
-    this.#streams = streams;
+    this.streams = streams;
     this.#deserializer = deserializer;
     this.#delivery = delivery;
     this.#isPong = isPong;
@@ -37,11 +38,11 @@ export class Receiver<In, Out> {
   }
 
   /** A message arrived on the open connection. */
-  received(native: NativeEvent): void {
+  message(native: NativeEvent): void {
     this.heartbeat?.received();
     // The runtime's own event, unless it came without a type (some test doubles and wrappers).
     const event = (native.type === 'message' ? native : { type: 'message', data: native.data }) as SocketMessageEvent;
-    const streams = this.#streams;
+    const streams = this.streams;
     streams.emit(event);
     if (this.#decodeAlways || streams.decoded.observed) this.#decode(event);
   }
@@ -51,11 +52,11 @@ export class Receiver<In, Out> {
     try {
       value = this.#deserializer(event);
     } catch (cause) {
-      this.#streams.emit({ type: 'error', error: new DeserializationError(event, cause) });
+      this.streams.emit({ type: 'error', error: new DeserializationError(event, cause) });
       return;
     }
     this.#delivery?.received(value);
     if (this.#isPong !== undefined && askSafely(this.#isPong, value, false)) return;
-    this.#streams.decoded.next(value);
+    this.streams.decoded.next(value);
   }
 }
