@@ -41,6 +41,18 @@ export function isWebSocketData(value: unknown): value is WebSocketData {
   return tag === '[object ArrayBuffer]' || tag === '[object Blob]' || tag === '[object File]';
 }
 
+/**
+ * Data to hold until later, as it is now: binary is copied (an ArrayBuffer to an ArrayBuffer, a
+ * typed array or DataView to a Uint8Array of exactly its bytes), since the caller may write to
+ * it after `send()`, as `WebSocket.send` allows. Strings and Blobs cannot change: returned as they are.
+ */
+export function snapshot(data: WebSocketData): WebSocketData {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return (data as ArrayBuffer).slice(0);
+  return data;
+}
+
 /** A short name for a value's type, for error messages (`null`, `undefined`, `object (Object)`, `function`). */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';

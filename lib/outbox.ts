@@ -71,7 +71,7 @@ const EMPTY_MAP: Map<unknown, never> = new Map<unknown, never>();
 export interface OutboxEntry<Out> {
   /** The value as given to `send`, reported on `dropped$` if it is dropped. */
   readonly value: Out;
-  /** The value as encoded by the serializer. */
+  /** The value as encoded by the serializer; binary copied at `send()`, so later writes by the caller do not reach it. */
   readonly data: WebSocketData;
   /** Its size in bytes. */
   readonly bytes: number;

@@ -197,7 +197,9 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
 
   /**
    * Sends a message: encoded by the `serializer`, then handed to the socket at once if it is
-   * open and below its high-water mark, or queued and sent in order when it can be.
+   * open and below its high-water mark, or queued and sent in order when it can be. Binary data
+   * is taken as it is at the call, as `WebSocket.send` takes it: writing to the buffer afterwards
+   * does not change a queued message.
    *
    * @throws TypeError when the serializer throws or produces something a socket cannot send, or
    *   (with `delivery`) the message has no id or one already pending; nothing is queued then.

@@ -1,5 +1,5 @@
 import { utf8ByteLength } from './close-code.js';
-import { describeType, isWebSocketData, type Serializer, type WebSocketData } from './codec.js';
+import { describeType, isWebSocketData, snapshot, type Serializer, type WebSocketData } from './codec.js';
 import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
 import type { WebSocketLike } from './native-socket.js';
 import { Outbox, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
@@ -129,7 +129,9 @@ export class Sender<In, Out> {
     return this.#highWaterMark === Infinity || socket.bufferedAmount < this.#highWaterMark;
   }
 
-  #enqueue(value: Out, data: WebSocketData, key: unknown): void {
+  #enqueue(value: Out, encoded: WebSocketData, key: unknown): void {
+    // A message that waits (or is held for re-sending) keeps the bytes it had at send(); one handed straight to the socket is copied by the runtime.
+    const data = snapshot(encoded);
     const entry: OutboxEntry<Out> = { value, data, bytes: byteLength(data), key, sentAt: undefined, settled: false };
     for (const dropped of this.outbox.add(entry)) this.#events.dropped(dropped.value);
   }
