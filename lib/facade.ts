@@ -2,6 +2,7 @@ import { map, type Observable, type Subscription } from 'rxjs';
 import { describeType } from './codec.js';
 import { assertEventType, type SocketCloseEvent, type SocketErrorEvent, type SocketOpenEvent } from './events.js';
 import type { ReactiveWebSocketConfig } from './config.js';
+import { INSPECT, inspectSummary } from './inspect.js';
 import { ReactiveWebSocket } from './reactive-websocket.js';
 import { callSafely } from './report.js';
 
@@ -152,6 +153,12 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
 
   close(code?: number, reason?: string): void {
     this.socket.close(code, reason);
+  }
+
+  // console.log(ws) in Node: a summary with the URL redacted, as for the socket underneath.
+  [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
+    const { url, state, queued } = this.socket;
+    return inspectSummary('CallbackWebSocket', { url, state, queued }, options, inspect);
   }
 
   private events(evt: CallbackEventName): Observable<CallbackEvents<In>[CallbackEventName]> {

@@ -16,6 +16,7 @@ import type {
   SocketOpenEvent,
 } from './events.js';
 import { startHeartbeat } from './heartbeat.js';
+import { INSPECT, inspectSummary } from './inspect.js';
 import { Receiver } from './receiver.js';
 import { Lifecycle, RefCount, type SocketState } from './lifecycle.js';
 import { nativeErrorDetail, type NativeEvent } from './native-socket.js';
@@ -230,6 +231,14 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
     const connection = this.#connection;
     if (connection === undefined) this.#finish({ by: 'client', ...request });
     else this.#beginClosing(connection, request.code, request.reason);
+  }
+
+  /**
+   * How `console.log` and `util.inspect` show the socket in Node: its URL with any user name and
+   * password replaced by `***`, its state and the messages queued; never the runtime socket.
+   */
+  [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
+    return inspectSummary(this.constructor.name, { url: this.#url, state: this.state, queued: this.queued }, options, inspect);
   }
 
   /** Sends a value; the `Observer` side of the socket, so `source$.subscribe(socket)` sends what `source$` emits. */
