@@ -129,10 +129,9 @@ export class Sender<In, Out> {
     return this.#highWaterMark === Infinity || socket.bufferedAmount < this.#highWaterMark;
   }
 
-  #enqueue(value: Out, encoded: WebSocketData, key: unknown): void {
-    // A message that waits (or is held for re-sending) keeps the bytes it had at send(); one handed straight to the socket is copied by the runtime.
-    const data = snapshot(encoded);
-    const entry: OutboxEntry<Out> = { value, data, bytes: byteLength(data), key, sentAt: undefined, settled: false };
+  #enqueue(value: Out, data: WebSocketData, key: unknown): void {
+    // A message that waits, or is held for re-sending, keeps the bytes it had at send(); one handed straight to the socket is copied by the runtime.
+    const entry: OutboxEntry<Out> = { value, data: snapshot(data), bytes: byteLength(data), key, sentAt: undefined, settled: false };
     for (const dropped of this.outbox.add(entry)) this.#events.dropped(dropped.value);
   }
 }
