@@ -1,3 +1,4 @@
+import { sentence } from './errors.js';
 import type { SocketMessageEvent } from './events.js';
 
 /** Something that can be sent as a Blob: matches the runtime's `Blob` without requiring DOM types. */
@@ -61,6 +62,19 @@ export function describeType(value: unknown): string {
 }
 
 /**
+ * A value as a message shows it: a string quoted (cut after 64 characters), a number, boolean,
+ * BigInt, symbol, `null` or `undefined` as written in code, anything else by its type (never a
+ * function's source, never an object's contents).
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return value.toString();
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
+  return describeType(value);
+}
+
+/**
  * Encodes a value as JSON text for sending.
  *
  * Unlike a bare `JSON.stringify`, it refuses what JSON cannot carry instead of sending
@@ -76,8 +90,8 @@ export function jsonSerializer(value: unknown): string {
     text = JSON.stringify(value);
   } catch (cause) {
     throw new TypeError(
-      `cannot encode the message as JSON: ${(cause as Error).message}. ` +
-        'Remove BigInt values and circular references, or pass a serializer that handles them.',
+      sentence(`cannot encode the message as JSON: ${cause instanceof Error ? cause.message : String(cause)}`) +
+        ' Remove BigInt values and circular references, or pass a serializer that handles them.',
       { cause },
     );
   }

@@ -1,5 +1,5 @@
 import { utf8ByteLength } from './close-code.js';
-import { describeType, isWebSocketData, snapshot, type Serializer, type WebSocketData } from './codec.js';
+import { describeType, identitySerializer, isWebSocketData, snapshot, type Serializer, type WebSocketData } from './codec.js';
 import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
 import type { WebSocketLike } from './native-socket.js';
 import { Outbox, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
@@ -116,10 +116,13 @@ export class Sender<In, Out> {
   encode(value: Out): WebSocketData {
     const data: unknown = callForSend(this.#serializer, value, 'the serializer');
     if (!isWebSocketData(data)) {
+      const sends = 'a socket sends strings, ArrayBuffers, typed arrays, DataViews and Blobs';
       throw new TypeError(
-        `reactive-websocket: cannot send a value of type ${describeType(data)}: a socket sends strings, ArrayBuffers, ` +
-          'typed arrays, DataViews and Blobs. Pass a serializer (for example jsonSerializer) to send other values. ' +
-          'Nothing was sent or queued.',
+        this.#serializer === identitySerializer
+          ? `reactive-websocket: cannot send a value of type ${describeType(data)}: ${sends}. ` +
+              'Pass a serializer (for example jsonSerializer) to send other values. Nothing was sent or queued.'
+          : `reactive-websocket: the serializer returned a value of type ${describeType(data)}; ${sends}. ` +
+              'Make the serializer return one of them. Nothing was sent or queued.',
       );
     }
     return data;
