@@ -1,5 +1,6 @@
 import type { ConnectionError } from './errors.js';
 import type { SocketCloseEvent } from './events.js';
+import { describeValue } from './codec.js';
 
 /** When and how often to reconnect after a connection ends without `close()`. */
 export interface ReconnectConfig {
@@ -71,7 +72,7 @@ export function resolveReconnectConfig(
   if (config === false) return undefined;
   if (config === true) return RECONNECT_DEFAULTS;
   if (config === null || typeof config !== 'object') {
-    throw new TypeError(`reactive-websocket: reconnect must be true, false or an object, not ${String(config)}.`);
+    throw new TypeError(`reactive-websocket: reconnect must be true, false or an object, not ${describeValue(config)}.`);
   }
   const resolved: ResolvedReconnectConfig = { ...RECONNECT_DEFAULTS, ...definedOnly(config) };
   const { initialDelay, maxDelay, factor, attempts, stableAfter } = resolved;
@@ -102,7 +103,7 @@ export function resolveReconnectConfig(
 export function check(ok: boolean, field: string, value: unknown, must: string): void {
   if (ok) return;
   const Type = typeof value === 'number' ? RangeError : TypeError;
-  throw new Type(`reactive-websocket: ${field} must be ${must}, not ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`);
+  throw new Type(`reactive-websocket: ${field} must be ${must}, not ${describeValue(value)}.`);
 }
 
 /** The object without its `undefined` fields, so spreading it over defaults keeps them. */

@@ -1,3 +1,4 @@
+import { sentence } from './errors.js';
 import type { SocketMessageEvent } from './events.js';
 
 /** Something that can be sent as a Blob: matches the runtime's `Blob` without requiring DOM types. */
@@ -41,11 +42,36 @@ export function isWebSocketData(value: unknown): value is WebSocketData {
   return tag === '[object ArrayBuffer]' || tag === '[object Blob]' || tag === '[object File]';
 }
 
+/**
+ * Data to hold until later, as it is now: binary is copied (an ArrayBuffer to an ArrayBuffer, a
+ * typed array or DataView to a Uint8Array of exactly its bytes), since the caller may write to
+ * it after `send()`, as `WebSocket.send` allows. Strings and Blobs cannot change: returned as they are.
+ */
+export function snapshot(data: WebSocketData): WebSocketData {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return (data as ArrayBuffer).slice(0);
+  return data;
+}
+
 /** A short name for a value's type, for error messages (`null`, `undefined`, `object (Object)`, `function`). */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return `object (${Object.prototype.toString.call(value).slice(8, -1)})`;
   return typeof value;
+}
+
+/**
+ * A value as a message shows it: a string quoted (cut after 64 characters), a number, boolean,
+ * BigInt, symbol, `null` or `undefined` as written in code, anything else by its type (never a
+ * function's source, never an object's contents).
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return value.toString();
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
+  return describeType(value);
 }
 
 /**
@@ -64,8 +90,8 @@ export function jsonSerializer(value: unknown): string {
     text = JSON.stringify(value);
   } catch (cause) {
     throw new TypeError(
-      `cannot encode the message as JSON: ${(cause as Error).message}. ` +
-        'Remove BigInt values and circular references, or pass a serializer that handles them.',
+      sentence(`cannot encode the message as JSON: ${cause instanceof Error ? cause.message : String(cause)}`) +
+        ' Remove BigInt values and circular references, or pass a serializer that handles them.',
       { cause },
     );
   }

@@ -1,4 +1,5 @@
 import type { SocketEventType } from './events.js';
+import { INSPECT, inspectSummary } from './inspect.js';
 import {
   listen,
   terminate,
@@ -7,6 +8,7 @@ import {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './native-socket.js';
+import { redactUrl } from './url.js';
 
 /** How long (ms) `close()` waits for the peer's close frame before dropping the connection. */
 export const CLOSING_TIMEOUT_MS = 1000;
@@ -50,10 +52,11 @@ export interface ConnectionObserver {
  * the runtime gave up on is never written to.
  */
 export class Connection implements NativeEventSink {
-  /** The runtime's socket. */
-  readonly socket: WebSocketLike;
   /** When it opened (ms since the epoch), or `undefined` before. */
   openedAt: number | undefined;
+  // Private, as is the URL: the runtime's socket keeps the URL with its credentials in its own fields.
+  readonly #socket: WebSocketLike;
+  readonly #shownUrl: string;
   #observer: ConnectionObserver;
   #detach: () => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -67,7 +70,8 @@ export class Connection implements NativeEventSink {
   constructor(options: ConnectionOptions, observer: ConnectionObserver) {
     const { WebSocketCtor, url, protocols, binaryType, connectTimeout } = options;
     this.#observer = observer;
-    this.socket = protocols === undefined ? new WebSocketCtor(url) : new WebSocketCtor(url, protocols);
+    this.#shownUrl = redactUrl(url);
+    this.#socket = protocols === undefined ? new WebSocketCtor(url) : new WebSocketCtor(url, protocols);
     this.#detach = IGNORE;
     try {
       this.#detach = listen(this.socket, this);
@@ -83,6 +87,11 @@ export class Connection implements NativeEventSink {
         this.abandon();
       }, connectTimeout);
     }
+  }
+
+  /** The runtime's socket. */
+  get socket(): WebSocketLike {
+    return this.#socket;
   }
 
   /** Whether the connection has ended: no event will follow. */
@@ -147,6 +156,12 @@ export class Connection implements NativeEventSink {
         this.#observer.close(event);
         return;
     }
+  }
+
+  /** How `console.log` and `util.inspect` show the connection in Node: its URL with credentials redacted, never the runtime socket. */
+  [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
+    const fields = { url: this.#shownUrl, readyState: this.#socket.readyState, ended: this.#ended };
+    return inspectSummary('Connection', fields, options, inspect);
   }
 
   #end(): void {

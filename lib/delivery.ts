@@ -1,5 +1,5 @@
 import { check } from './backoff.js';
-import { describeType } from './codec.js';
+import { describeType, describeValue } from './codec.js';
 import type { Outbox } from './outbox.js';
 import { callSafely, callForSend } from './report.js';
 
@@ -70,12 +70,14 @@ export class Delivery<In, Out> {
     const key = callForSend(this.#config.id, value, 'delivery.id');
     if (key === undefined || key === null) {
       throw new TypeError(
-        `reactive-websocket: delivery.id returned ${String(key)}; every message needs an id for acknowledgements to name.`,
+        `reactive-websocket: delivery.id returned ${String(key)}; every message needs an id, the one the server's ` +
+          'acknowledgement will name. Nothing was sent or queued.',
       );
     }
     if (this.#outbox.holds(key)) {
       throw new TypeError(
-        `reactive-websocket: a message with id ${JSON.stringify(key)} is already waiting for its acknowledgement; ids must be unique among pending messages.`,
+        `reactive-websocket: a message with id ${describeValue(key)} is already waiting for its acknowledgement; ` +
+          'ids must be unique among pending messages. Nothing was sent or queued.',
       );
     }
     return key;

@@ -18,29 +18,45 @@ export class BufferOverflowError extends Error {
   override readonly name = 'BufferOverflowError';
 
   /**
-   * @param limit - the `buffer.limit` that was reached.
+   * @param limit - the `buffer.limit` in force.
    * @param url - the socket's URL, credentials redacted.
+   * @param bytes - when `buffer.maxBytes` is the bound reached: the bytes held, the message's size and the bound.
    */
   constructor(
     readonly limit: number,
     url: string,
+    bytes?: { readonly held: number; readonly message: number; readonly maxBytes: number },
   ) {
+    const advice = (bound: string): string =>
+      `Nothing was queued. Send again once some have gone out (or, with delivery, been acknowledged), raise ${bound}, ` +
+      "or set buffer.overflow to 'drop-oldest' or 'drop-newest'.";
     super(
-      `reactive-websocket: cannot queue the message: the outbox already holds ${limit} messages ` +
-        `(buffer.limit) while the socket to ${url} is not open. Wait for 'open', raise buffer.limit, ` +
-        `or stop sending while the connection is down.`,
+      bytes === undefined
+        ? `reactive-websocket: cannot queue the message: the outbox for ${url} already holds ${limit} messages, ` +
+            `as many as buffer.limit allows. ${advice('buffer.limit')}`
+        : `reactive-websocket: cannot queue a message of ${bytes.message} bytes: the outbox for ${url} already holds ` +
+            `${bytes.held} bytes, and buffer.maxBytes is ${bytes.maxBytes}. ${advice('buffer.maxBytes')}`,
     );
   }
 }
 
 /** How a socket came to be closed for good, carried by {@link SocketClosedError}. */
 export interface ClosedBy {
-  /** `'client'` after `close()`, `'server'` or `'network'` when the connection ended without it. */
+  /**
+   * `'client'` after `close()` (or when the socket stopped trying: a URL provider gave an invalid
+   * URL; then there is no `code`); `'server'` or `'network'` when the connection ended without it.
+   */
   readonly by: 'client' | 'server' | 'network';
-  /** The close code, if one is known. */
+  /** The close code, if one is known; always set after `close()`. */
   readonly code?: number;
   /** The close reason, if one was given. */
   readonly reason?: string;
+  /**
+   * Why no reconnect followed, when the server or the network closed it: `'off'`, reconnect was
+   * off; `'declined'`, `shouldReconnect` returned false; `'exhausted'`, `reconnect.attempts`
+   * attempts failed.
+   */
+  readonly reconnect?: 'off' | 'declined' | 'exhausted';
 }
 
 /**
@@ -53,7 +69,7 @@ export class SocketClosedError extends Error {
 
   /**
    * @param url - the socket's URL, credentials redacted.
-   * @param closed - who closed it, with which code and reason.
+   * @param closed - who closed it, with which code and reason, and why no reconnect followed.
    * @param unsent - messages that were queued and never reached the socket (empty when thrown by `send()`).
    */
   constructor(
@@ -61,17 +77,35 @@ export class SocketClosedError extends Error {
     readonly closed: ClosedBy,
     readonly unsent: readonly unknown[] = [],
   ) {
-    const how =
-      `socket to ${url} was closed by the ${closed.by}` +
-      (closed.code === undefined ? '' : ` with code ${closed.code}`) +
-      (closed.reason ? ` (${JSON.stringify(closed.reason)})` : '');
+    const how = `the socket to ${url} ${closedHow(closed)}`;
+    const one = unsent.length === 1;
     super(
-      unsent.length > 0
-        ? `reactive-websocket: ${unsent.length} queued message(s) were not sent: the ${how} before they ` +
-            `could be delivered. Send them again on a new socket, or enable reconnect.`
-        : `reactive-websocket: cannot send after the socket closed (${how}). Create a new socket or enable reconnect.`,
+      unsent.length === 0
+        ? `reactive-websocket: cannot send: ${how}; create a new socket to send more${closedAdvice(closed, 'it reconnects by itself')}.`
+        : `reactive-websocket: ${unsent.length} queued ${one ? 'message was' : 'messages were'} not sent: ${how} before ` +
+            `${one ? 'it' : 'they'} could be. ${one ? 'It is' : 'They are'} in error.unsent; send ${one ? 'it' : 'them'} on a new ` +
+            `socket if ${one ? 'it is' : 'they are'} still needed${closedAdvice(closed, 'queued messages wait for the next connection')}.`,
     );
   }
+}
+
+/** "was closed by close() with code 1000", "was closed by the server with code 4001 ("bye"), and reconnect is off", … */
+function closedHow({ by, code, reason, reconnect }: ClosedBy): string {
+  const given = reason ? ` (${JSON.stringify(reason)})` : '';
+  if (by === 'client' && code === undefined) return `stopped (${reason ? `${JSON.stringify(reason)}, ` : ''}reported on error$)`;
+  const closed = `was closed by ${by === 'client' ? 'close()' : `the ${by}`}` + (code === undefined ? '' : ` with code ${code}`) + given;
+  if (reconnect === 'off') return `${closed}, and reconnect is off`;
+  if (reconnect === 'declined') return `${closed}, and shouldReconnect chose not to reconnect`;
+  if (reconnect === 'exhausted')
+    return `${closed}, and reconnecting gave up (reconnect.attempts reached; see the ReconnectError on error$)`;
+  return closed;
+}
+
+/** What else may help, beyond a new socket: only what applies to how it was closed. */
+function closedAdvice({ reconnect }: ClosedBy, so: string): string {
+  if (reconnect === 'off') return `, or pass reconnect: true so that ${so}`;
+  if (reconnect === 'exhausted') return ', or raise reconnect.attempts';
+  return '';
 }
 
 /**
@@ -95,8 +129,8 @@ export class DeserializationError extends Error {
     cause: unknown,
   ) {
     super(
-      `reactive-websocket: the deserializer threw for an incoming message (${preview(event.data)}): ` +
-        `${describeError(cause)}. The message was skipped; check the server's format or make the deserializer accept it.`,
+      sentence(`reactive-websocket: the deserializer threw for an incoming message (${preview(event.data)}): ${describeError(cause)}`) +
+        " The message was skipped; check the server's format or make the deserializer accept it.",
       { cause },
     );
   }
@@ -159,14 +193,24 @@ const PREVIEW_CHARS = 1024;
 export function preview(data: unknown): string {
   if (typeof data === 'string') {
     const cut = data.length > PREVIEW_CHARS ? `${data.slice(0, PREVIEW_CHARS)}…` : data;
-    return `text of ${data.length} characters: ${JSON.stringify(cut)}`;
+    return `text of ${data.length} character${data.length === 1 ? '' : 's'}: ${JSON.stringify(cut)}`;
   }
   if (data !== null && typeof data === 'object') {
     const size = (data as { byteLength?: unknown; size?: unknown }).byteLength ?? (data as { size?: unknown }).size;
     const kind = Object.prototype.toString.call(data).slice(8, -1);
-    return typeof size === 'number' ? `${kind} of ${size} bytes` : kind;
+    return typeof size === 'number' ? `${kind} of ${size} byte${size === 1 ? '' : 's'}` : kind;
   }
   return typeof data;
+}
+
+/**
+ * `text` ending with exactly one full stop: as it is when it already ends with `.`, `!`, `?` or
+ * `…` (trailing spaces trimmed), else with a `.` added. For ending a message with what a runtime
+ * or a callback said, without a doubled period.
+ */
+export function sentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /** The message of an error, or the value itself for anything thrown that is not an Error. */
@@ -193,6 +237,9 @@ export class ReconnectError extends Error {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`reactive-websocket: gave up reconnecting to ${url} after ${attempts} attempt(s): ${detail}.`, options);
+    super(
+      sentence(`reactive-websocket: gave up reconnecting to ${url} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}`),
+      options,
+    );
   }
 }

@@ -2,6 +2,7 @@ import { map, type Observable, type Subscription } from 'rxjs';
 import { describeType } from './codec.js';
 import { assertEventType, type SocketCloseEvent, type SocketErrorEvent, type SocketOpenEvent } from './events.js';
 import type { ReactiveWebSocketConfig } from './config.js';
+import { INSPECT, inspectSummary } from './inspect.js';
 import { ReactiveWebSocket } from './reactive-websocket.js';
 import { callSafely } from './report.js';
 
@@ -50,12 +51,14 @@ export interface CallbackWebSocket<In = unknown, Out = unknown> {
   /**
    * Calls `handler` on each event named `evt`. Handlers of one event run in the order they were
    * bound; binding the same function twice to one event has no further effect. A handler that
-   * throws is reported (`reportError`, else `console.error`) and the others still run.
+   * throws is reported (`reportError`, else `console.error`) and the others still run. A handler
+   * bound while an event is being dispatched is first called for the next event, as in the DOM.
    * @throws TypeError for an unknown event name or a handler that is not a function.
    */
   bind<E extends CallbackEventName>(evt: E, handler: Handler<In, E>): void;
   /**
-   * Stops calling `handler` for `evt`; without `handler`, removes every handler of `evt`.
+   * Stops calling `handler` for `evt`; without `handler`, removes every handler of `evt`. It takes
+   * effect at once: a handler unbound by another handler is not called for the event being dispatched.
    * @throws TypeError for an unknown event name.
    */
   unbind<E extends CallbackEventName>(evt: E, handler?: Handler<In, E>): void;
@@ -101,10 +104,18 @@ export function websocket<In = unknown, Out = unknown>(
 // Handlers of every event, as stored: each is called only with the event of its own name.
 type StoredHandler = (event: never) => void;
 
+// One binding of a handler. `bound` turns false when it is unbound, so a dispatch already under
+// way skips it, as the DOM skips a removed listener; binding it again makes a new binding.
+interface Binding {
+  readonly handler: StoredHandler;
+  bound: boolean;
+}
+
 class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
-  // One subscription per event name, dispatching to its handlers in bind order. The lists are
-  // replaced, never changed in place, so a handler may bind or unbind during dispatch.
-  private readonly handlers: { [E in CallbackEventName]?: readonly StoredHandler[] } = {};
+  // One subscription per event name, dispatching to its bindings in bind order. The lists are
+  // replaced, never changed in place, so a dispatch goes over the bindings of when it began: one
+  // bound during it waits for the next event, one unbound during it is skipped.
+  private readonly bindings: { [E in CallbackEventName]?: readonly Binding[] } = {};
   private readonly subscriptions: { [E in CallbackEventName]?: Subscription } = {};
 
   constructor(readonly socket: ReactiveWebSocket<In, Out>) {}
@@ -114,18 +125,22 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
     if (typeof handler !== 'function') {
       throw new TypeError(`reactive-websocket: bind(${JSON.stringify(evt)}, handler) needs a function, not ${describeType(handler)}.`);
     }
-    const handlers: readonly StoredHandler[] = this.handlers[evt] ?? [];
-    if (handlers.includes(handler)) return;
-    this.handlers[evt] = [...handlers, handler];
+    const bindings: readonly Binding[] = this.bindings[evt] ?? [];
+    if (bindings.some((binding) => binding.handler === handler)) return;
+    this.bindings[evt] = [...bindings, { handler, bound: true }];
     this.subscriptions[evt] ??= this.events(evt).subscribe((event) => {
-      for (const current of this.handlers[evt] ?? []) callSafely(current, event as never);
+      for (const binding of this.bindings[evt] ?? []) if (binding.bound) callSafely(binding.handler, event as never);
     });
   }
 
   unbind<E extends CallbackEventName>(evt: E, handler?: Handler<In, E>): void {
     assertEventType(evt);
-    const kept = handler === undefined ? [] : (this.handlers[evt] ?? []).filter((bound) => bound !== handler);
-    this.handlers[evt] = kept;
+    const kept: Binding[] = [];
+    for (const binding of this.bindings[evt] ?? []) {
+      if (handler === undefined || binding.handler === handler) binding.bound = false;
+      else kept.push(binding);
+    }
+    this.bindings[evt] = kept;
     if (kept.length === 0) {
       this.subscriptions[evt]?.unsubscribe();
       delete this.subscriptions[evt];
@@ -138,6 +153,12 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
 
   close(code?: number, reason?: string): void {
     this.socket.close(code, reason);
+  }
+
+  // console.log(ws) in Node: a summary with the URL redacted, as for the socket underneath.
+  [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
+    const { url, state, queued } = this.socket;
+    return inspectSummary('CallbackWebSocket', { url, state, queued }, options, inspect);
   }
 
   private events(evt: CallbackEventName): Observable<CallbackEvents<In>[CallbackEventName]> {

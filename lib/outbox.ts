@@ -1,5 +1,5 @@
 import { check, definedOnly } from './backoff.js';
-import type { WebSocketData } from './codec.js';
+import { describeValue, type WebSocketData } from './codec.js';
 import { BufferOverflowError } from './errors.js';
 
 /** What to do with a message sent while the outbox is full. */
@@ -43,7 +43,7 @@ const DEFAULT_BUFFER_CONFIG: ResolvedBufferConfig = Object.freeze({
 export function resolveBufferConfig(config: BufferConfig | undefined): ResolvedBufferConfig {
   if (config === undefined) return DEFAULT_BUFFER_CONFIG;
   if (config !== undefined && (config === null || typeof config !== 'object')) {
-    throw new TypeError(`reactive-websocket: buffer must be an object such as { limit: 1000 }, not ${String(config)}.`);
+    throw new TypeError(`reactive-websocket: buffer must be an object such as { limit: 1000 }, not ${describeValue(config)}.`);
   }
   const resolved: ResolvedBufferConfig = {
     limit: DEFAULT_BUFFER_LIMIT,
@@ -71,7 +71,7 @@ const EMPTY_MAP: Map<unknown, never> = new Map<unknown, never>();
 export interface OutboxEntry<Out> {
   /** The value as given to `send`, reported on `dropped$` if it is dropped. */
   readonly value: Out;
-  /** The value as encoded by the serializer. */
+  /** The value as encoded by the serializer; binary copied at `send()`, so later writes by the caller do not reach it. */
   readonly data: WebSocketData;
   /** Its size in bytes. */
   readonly bytes: number;
@@ -143,7 +143,7 @@ export class Outbox<Out> {
   add(entry: OutboxEntry<Out>): Array<OutboxEntry<Out>> {
     const dropped: Array<OutboxEntry<Out>> = [];
     while (this.#isFullFor(entry.bytes)) {
-      if (this.#config.overflow === 'error' || this.size === 0) throw new BufferOverflowError(this.#config.limit, this.#url);
+      if (this.#config.overflow === 'error' || this.size === 0) throw this.#overflow(entry.bytes);
       if (this.#config.overflow === 'drop-newest') return [entry];
       dropped.push(this.#dropOldest());
     }
@@ -222,6 +222,12 @@ export class Outbox<Out> {
 
   #isFullFor(bytes: number): boolean {
     return this.size >= this.#config.limit || (this.size > 0 && this.#heldBytes + bytes > this.#config.maxBytes);
+  }
+
+  #overflow(bytes: number): BufferOverflowError {
+    const { limit, maxBytes } = this.#config;
+    // Full by count, or else by bytes: the error names the bound that was reached.
+    return new BufferOverflowError(limit, this.#url, this.size < limit ? { held: this.#heldBytes, message: bytes, maxBytes } : undefined);
   }
 
   #dropOldest(): OutboxEntry<Out> {

@@ -13,6 +13,7 @@ import type {
 } from './events.js';
 import type { SocketState } from './lifecycle.js';
 import type { ReconnectEvent } from './retry.js';
+import { INSPECT, inspectSummary } from './inspect.js';
 import { Session } from './session.js';
 
 /**
@@ -193,7 +194,9 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
 
   /**
    * Sends a message: encoded by the `serializer`, then handed to the socket at once if it is
-   * open and below its high-water mark, or queued and sent in order when it can be.
+   * open and below its high-water mark, or queued and sent in order when it can be. Binary data
+   * is taken as it is at the call, as `WebSocket.send` takes it: writing to the buffer afterwards
+   * does not change a queued message.
    *
    * @throws TypeError when the serializer throws or produces something a socket cannot send, or
    *   (with `delivery`) the message has no id or one already pending; nothing is queued then.
@@ -236,6 +239,14 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   close(code?: number, reason?: string): void {
     validateClose(code, reason);
     this.#session.requestClose(code, reason);
+  }
+
+  /**
+   * How `console.log` and `util.inspect` show the socket in Node: its URL with any user name and
+   * password replaced by `***`, its state and the messages queued; never the runtime socket.
+   */
+  [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
+    return inspectSummary(this.constructor.name, { url: this.url, state: this.state, queued: this.queued }, options, inspect);
   }
 
   /** Sends a value; the `Observer` side of the socket, so `source$.subscribe(socket)` sends what `source$` emits. */

@@ -1,4 +1,4 @@
-import { describeError } from './errors.js';
+import { describeError, sentence } from './errors.js';
 
 /**
  * Reports an error thrown by user code (a handler, a callback) without throwing it further:
@@ -25,7 +25,7 @@ export function callForSend<A, R>(callback: (argument: A) => R, argument: A, nam
   try {
     return callback(argument);
   } catch (cause) {
-    throw new TypeError(`reactive-websocket: ${name} threw, so nothing was sent or queued: ${describeError(cause)}`, { cause });
+    throw new TypeError(sentence(`reactive-websocket: ${name} threw, so nothing was sent or queued: ${describeError(cause)}`), { cause });
   }
 }
 

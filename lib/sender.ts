@@ -1,5 +1,5 @@
 import { utf8ByteLength } from './close-code.js';
-import { describeType, isWebSocketData, type Serializer, type WebSocketData } from './codec.js';
+import { describeType, identitySerializer, isWebSocketData, snapshot, type Serializer, type WebSocketData } from './codec.js';
 import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
 import type { WebSocketLike } from './native-socket.js';
 import { Outbox, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
@@ -127,10 +127,13 @@ export class Sender<In, Out> {
   encode(value: Out): WebSocketData {
     const data: unknown = callForSend(this.#serializer, value, 'the serializer');
     if (!isWebSocketData(data)) {
+      const sends = 'a socket sends strings, ArrayBuffers, typed arrays, DataViews and Blobs';
       throw new TypeError(
-        `reactive-websocket: cannot send a value of type ${describeType(data)}: a socket sends strings, ArrayBuffers, ` +
-          'typed arrays, DataViews and Blobs. Pass a serializer (for example jsonSerializer) to send other values. ' +
-          'Nothing was sent or queued.',
+        this.#serializer === identitySerializer
+          ? `reactive-websocket: cannot send a value of type ${describeType(data)}: ${sends}. ` +
+              'Pass a serializer (for example jsonSerializer) to send other values. Nothing was sent or queued.'
+          : `reactive-websocket: the serializer returned a value of type ${describeType(data)}; ${sends}. ` +
+              'Make the serializer return one of them. Nothing was sent or queued.',
       );
     }
     return data;
@@ -157,7 +160,8 @@ export class Sender<In, Out> {
   }
 
   #enqueue(value: Out, data: WebSocketData, key: unknown): void {
-    const entry: OutboxEntry<Out> = { value, data, bytes: byteLength(data), key, sentAt: undefined, settled: false };
+    // A message that waits, or is held for re-sending, keeps the bytes it had at send(); one handed straight to the socket is copied by the runtime.
+    const entry: OutboxEntry<Out> = { value, data: snapshot(data), bytes: byteLength(data), key, sentAt: undefined, settled: false };
     for (const dropped of this.outbox.add(entry)) this.#events.dropped(dropped.value);
   }
 }

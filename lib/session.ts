@@ -198,9 +198,11 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
       if (!lifecycle.ending) this.#retry.schedule(next.delay, () => this.#connect()); // unless a reconnect$ subscriber called close()
       return;
     }
+    // Retry.next gave no attempt: reconnect is off, shouldReconnect declined, or (a number) the attempts ran out.
+    const reconnect = this.#config.reconnect === undefined ? 'off' : next === undefined ? 'declined' : 'exhausted';
     const closedBy: ClosedBy =
       request === undefined
-        ? { by: close.wasClean ? 'server' : 'network', code: close.code, reason: close.reason }
+        ? { by: close.wasClean ? 'server' : 'network', code: close.code, reason: close.reason, reconnect }
         : { by: 'client', ...request };
     lifecycle.closing(closedBy);
     this.streams.emit(close);

@@ -22,7 +22,7 @@ describe('error classes', () => {
 
   it('say what happened and what to do', () => {
     expect(new SocketClosedError('ws://h/', { by: 'network', code: 1006 }).message).toBe(
-      'reactive-websocket: cannot send after the socket closed (socket to ws://h/ was closed by the network with code 1006). Create a new socket or enable reconnect.',
+      'reactive-websocket: cannot send: the socket to ws://h/ was closed by the network with code 1006; create a new socket to send more.',
     );
     expect(new ConnectionError('ws://h/', 'connect ECONNREFUSED').message).toMatch(/failed: connect ECONNREFUSED. Check that the server/);
     expect(new ConnectionError('ws://h/').message).toMatch(/the runtime gave no detail/);

@@ -160,7 +160,7 @@ describe('websocket(host)', () => {
     expect(() => ws.close(1001)).toThrow(RangeError);
     ws.close(4000, 'done');
     await server.closed;
-    expect(() => ws.send('late')).toThrow(/cannot send after the socket closed/);
+    expect(() => ws.send('late')).toThrow(/cannot send: the socket to .* was closed by close\(\)/);
   });
 
   it('rejects options that are not an object, or that repeat the URL', () => {

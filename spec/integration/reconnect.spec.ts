@@ -92,7 +92,7 @@ describe('reconnection', () => {
     expect((await states).at(-1)).toBe('closed');
     expect(reconnects).toEqual([]);
     expect(errors).toEqual([]);
-    expect(() => socket.send('x')).toThrow(/closed by the client with code 1000/);
+    expect(() => socket.send('x')).toThrow(/closed by close\(\) with code 1000/);
   });
 
   it('queues sends while the server is unreachable and delivers each once, in order (R3)', async () => {
@@ -133,7 +133,7 @@ describe('reconnection', () => {
     expect(reported.filter((error) => error instanceof ConnectionError)).toHaveLength(4);
     expect(reported.at(-1)).toBeInstanceOf(ReconnectError);
     expect(reported.at(-1)!.message).toMatch(
-      /gave up reconnecting to ws:\/\/127\.0\.0\.1:\d+\/ after 3 attempt\(s\): the last close had code 1006/,
+      /gave up reconnecting to ws:\/\/127\.0\.0\.1:\d+\/ after 3 attempts: the last close had code 1006/,
     );
     expect(() => socket.send('x')).toThrow(SocketClosedError);
     expect(() => socket.send('x')).toThrow(/closed by the network with code 1006/);
