@@ -273,7 +273,8 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       close: (event: NativeEvent) => {
         this.#detach(session);
         closeObserver?.next(event);
-        this.#end(session, event.wasClean ? undefined : event);
+        // A close the client started completes, however the peer answered (or failed to, in time).
+        this.#end(session, event.wasClean || session.stopped ? undefined : event);
       },
     };
     try {
