@@ -7,12 +7,14 @@ import { webSocket } from 'rxjs/webSocket';
 import { WebsocketBuilder } from 'websocket-ts';
 import { WebSocket as WsWebSocket } from 'ws';
 import { ReactiveWebSocket, websocket } from '../dist/esm/index.js';
+import { webSocket as dropInWebSocket } from '../dist/esm/rxjs.js';
 
 /** The clients, in table order. `ws` is the baseline. */
 export const CLIENTS = [
   'ws',
   'reactive-websocket',
   'reactive-websocket facade',
+  'reactive-websocket/rxjs',
   'rxjs webSocket',
   'reconnecting-websocket',
   'partysocket',
@@ -66,10 +68,13 @@ export function makeClient(name, url, Ctor = WsWebSocket) {
         socket: () => ws,
       };
     }
+    case 'reactive-websocket/rxjs':
     case 'rxjs webSocket': {
+      // The drop-in is configured exactly as RxJS's own, which it replaces.
+      const make = name === 'rxjs webSocket' ? webSocket : dropInWebSocket;
       let resolveOpen;
       const opened = new Promise((resolve) => (resolveOpen = resolve));
-      const subject = webSocket({
+      const subject = make({
         url,
         WebSocketCtor: Ctor,
         serializer: (value) => value,
