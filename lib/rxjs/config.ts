@@ -42,8 +42,13 @@ export interface EventObserver<T> {
   closed?: boolean;
 }
 
-/** A function making a socket, for code (and tests) that pass a factory rather than a class. */
-export type WebSocketFactory = (url: string, protocols?: string | string[]) => WebSocketLike;
+/**
+ * What `WebSocketCtor` takes: a WebSocket class (the DOM's, `ws`'s, undici's, a test double), or a
+ * function making a socket. Typed loosely, as what is made is only listened to and sent through:
+ * the DOM's `WebSocket` and `ws`'s differ in their `send` types, and both must fit.
+ */
+export type WebSocketFactory =
+  (new (url: string, protocols?: string | string[]) => object) | ((url: string, protocols?: string | string[]) => object);
 
 /**
  * Settings of {@link webSocket}: RxJS 7's `WebSocketSubjectConfig`, with the same names and defaults.
@@ -65,7 +70,7 @@ export interface WebSocketSubjectConfig<In, Out = In> {
    * The WebSocket implementation. Default: the global `WebSocket`, looked up when `webSocket()` is
    * called. A plain factory function `(url, protocols) => socket` works too.
    */
-  WebSocketCtor?: WebSocketConstructor | WebSocketFactory;
+  WebSocketCtor?: WebSocketFactory;
   /** Encodes each value given to `next` when it is given. Default `JSON.stringify`. */
   serializer?(value: Out): WebSocketMessage;
   /** Decodes each message event. Default `JSON.parse(event.data)`. A throw errors every subscriber with what it threw. */
@@ -102,7 +107,7 @@ export const EXTENSION: unique symbol = Symbol('reactive-websocket extension');
 const OPTION = /^(url|protocol|binaryType|WebSocketCtor|(de)?serializer|(open|close|closing)Observer)$/;
 
 /**
- * Checks a URL or config: the options are RxJS's.
+ * @internal Checks a URL or config: the options are RxJS's.
  * @returns the config, and the constructor to make each socket with.
  * @throws TypeError for an unknown option.
  * @throws NotImplementedError when no `WebSocketCtor` is given and the runtime has no `WebSocket`.
@@ -130,7 +135,9 @@ export function resolveSubjectConfig<In, Out>(
   // (an arrow function, as RxJS's own tests pass) is called without `new`.
   const WebSocketCtor = function (url: string, protocols?: string | string[]): WebSocketLike {
     const args = (protocols === undefined ? [url] : [url, protocols]) as [string];
-    const socket = given.prototype ? new (given as WebSocketConstructor)(...args) : (given as WebSocketFactory)(...args);
+    const socket = (
+      given.prototype ? new (given as WebSocketConstructor)(...args) : (given as (...a: unknown[]) => WebSocketLike)(...args)
+    ) as WebSocketLike;
     if (!('onmessage' in socket)) socket.onmessage = null;
     return socket;
   };
