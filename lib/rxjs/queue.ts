@@ -14,6 +14,7 @@ export class Queue<Out> implements Outgoing<Out> {
   /** @param encode - the serializer, checked: it throws for a value that cannot be sent. */
   constructor(private readonly encode: (value: Out) => WebSocketData) {}
 
+  /** Encodes a value and sends it to the open socket, or holds it. @throws what the serializer throws. */
   send(value: Out): void {
     const data = this.encode(value);
     // A socket the server has begun to close (readyState 2) would drop it: hold it for the next one.
@@ -21,11 +22,13 @@ export class Queue<Out> implements Outgoing<Out> {
     else this.#held.push(data);
   }
 
+  /** Sends what is held, in order, and from now on sends straight to `socket`. */
   open(socket: WebSocketLike): void {
     this.#socket = socket;
     for (const data of this.#held.splice(0)) socket.send(data as string);
   }
 
+  /** Holds what is sent from now on. */
   close(): void {
     this.#socket = undefined;
   }
