@@ -7,11 +7,17 @@ import { build } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** A minimal program per client: it constructs one, so tree-shaking keeps what a real use needs. */
+/**
+ * A minimal program per client: it constructs one, so tree-shaking keeps what a real use needs.
+ * `reactive-websocket/rxjs` resolves through the package's exports map to dist/esm, as a bundler
+ * in an application resolves it.
+ */
 export const ENTRIES = {
   'reactive-websocket': `import { ReactiveWebSocket } from './dist/esm/index.js'; globalThis.s = new ReactiveWebSocket('ws://x');`,
   'reactive-websocket facade': `import { websocket } from './dist/esm/index.js'; globalThis.s = websocket('ws://x');`,
   'reactive-websocket core + facade': `import { ReactiveWebSocket, websocket } from './dist/esm/index.js'; globalThis.s = [new ReactiveWebSocket('ws://x'), websocket('ws://x')];`,
+  'reactive-websocket/rxjs': `import { webSocket } from 'reactive-websocket/rxjs'; globalThis.s = webSocket('ws://x');`,
+  'reactive-websocket/rxjs resilient': `import { webSocket, resilient } from 'reactive-websocket/rxjs'; globalThis.s = webSocket(resilient({ url: 'ws://x', reconnect: true }));`,
   'rxjs webSocket': `import { webSocket } from 'rxjs/webSocket'; globalThis.s = webSocket('ws://x');`,
   'reconnecting-websocket': `import ReconnectingWebSocket from 'reconnecting-websocket'; globalThis.s = new ReconnectingWebSocket('ws://x');`,
   partysocket: `import WebSocket from 'partysocket/ws'; globalThis.s = new WebSocket('ws://x');`,

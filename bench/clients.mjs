@@ -7,6 +7,7 @@ import { webSocket } from 'rxjs/webSocket';
 import { WebsocketBuilder } from 'websocket-ts';
 import { WebSocket as WsWebSocket } from 'ws';
 import { ReactiveWebSocket, websocket } from '../dist/esm/index.js';
+import { webSocket as dropInWebSocket } from '../dist/esm/rxjs.js';
 
 // BENCH_BASELINE=/path/to/an/older/dist/esm/index.js adds that build as one more client, so a
 // change is measured against the code before it in the same run.
@@ -18,6 +19,7 @@ export const CLIENTS = [
   'ws',
   'reactive-websocket',
   'reactive-websocket facade',
+  'reactive-websocket/rxjs',
   'rxjs webSocket',
   'reconnecting-websocket',
   'partysocket',
@@ -79,10 +81,13 @@ export function makeClient(name, url, Ctor = WsWebSocket) {
         socket: () => ws,
       };
     }
+    case 'reactive-websocket/rxjs':
     case 'rxjs webSocket': {
+      // The drop-in is configured exactly as RxJS's own, which it replaces.
+      const make = name === 'rxjs webSocket' ? webSocket : dropInWebSocket;
       let resolveOpen;
       const opened = new Promise((resolve) => (resolveOpen = resolve));
-      const subject = webSocket({
+      const subject = make({
         url,
         WebSocketCtor: Ctor,
         serializer: (value) => value,

@@ -13,6 +13,7 @@ const CLIENTS = [
   'ws',
   'reactive-websocket',
   'reactive-websocket facade',
+  'reactive-websocket/rxjs',
   'rxjs webSocket',
   'reconnecting-websocket',
   'partysocket',

@@ -1,0 +1,43 @@
+import type { Subscriber } from 'rxjs';
+import type { ConnectionObserver, ConnectionOptions } from '../connection.js';
+import type { WebSocketLike } from '../native-socket.js';
+
+/** @internal The outgoing path of a subject: values in, in order, to the open socket. */
+export interface Outgoing<Out> {
+  /** Encodes a value and sends it, or holds it until a socket opens. @throws for a value it cannot take. */
+  send(value: Out): void;
+  /** A socket opened: send what was held, in order, then send straight to it. */
+  open(socket: WebSocketLike): void;
+  /** The socket is closing or gone: hold what is sent from now on. */
+  close(): void;
+}
+
+/** @internal The part of a `Connection` a subject uses. */
+export interface ConnectionLike {
+  /** The socket of the attempt under way or open; `undefined` between attempts. */
+  readonly socket: WebSocketLike | undefined;
+  /** Closes for good: the observer's `close` follows. */
+  close(code?: number, reason?: string): void;
+}
+
+/**
+ * @internal What `resilient()` adds to a subject, at the four places the core lets it in. The core
+ * knows nothing of reconnecting, heartbeats, outboxes or acknowledgements.
+ */
+export interface Extension<In, Out> {
+  /** The outgoing path: a bounded outbox, or the core's queue. */
+  readonly outgoing: Outgoing<Out>;
+  /**
+   * Makes what the subject's subscribers share in place of one `Connection`: it reconnects as the
+   * policy says, reporting each socket's `open` and every message, and `close` (or `error`) only
+   * when it ends for good. It may throw as the constructor does.
+   */
+  connect(options: ConnectionOptions, observer: ConnectionObserver): ConnectionLike;
+  /** A message was decoded. @returns whether subscribers get it (a heartbeat reply is kept from them). */
+  received(value: In): boolean;
+  /**
+   * A `multiplex` subscription began and its subscription message was just handed to `outgoing`.
+   * @returns what forgets it when the subscription ends.
+   */
+  track(subMsg: () => unknown, subscriber: Subscriber<unknown>): () => void;
+}

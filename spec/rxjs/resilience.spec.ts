@@ -1,0 +1,256 @@
+/**
+ * resilient(): reconnect with multiplex re-subscription, heartbeat, a bounded outbox and delivery
+ * on the drop-in, against a socket double, with fake timers.
+ */
+import type { Observer, Subscription } from 'rxjs';
+import { BufferOverflowError, ReconnectError, resilient, webSocket, type ResilientWebSocketSubjectConfig } from '../../lib/rxjs.js';
+import type { WebSocketConstructor } from '../../lib/native-socket.js';
+import { MockSocket } from './mock-socket.js';
+
+const Ctor = MockSocket as unknown as WebSocketConstructor;
+// No jitter and no wait: the reconnect happens on the next timer tick.
+const NOW = { initialDelay: 0, maxDelay: 0 };
+const subscriptions: Subscription[] = [];
+
+type Update = { topic: string; value?: number; id?: number; ack?: number; pong?: boolean };
+
+function subject<In = Update, Out = unknown>(config: Partial<ResilientWebSocketSubjectConfig<In, Out>> = {}) {
+  return webSocket<In, Out>(resilient<In, Out>({ url: 'ws://example.test/', WebSocketCtor: Ctor, ...config }));
+}
+
+function record<T>(source: { subscribe(observer: Partial<Observer<T>>): Subscription }) {
+  const seen = { values: [] as T[], error: undefined as unknown, completed: false, subscription: undefined as unknown as Subscription };
+  seen.subscription = source.subscribe({
+    next: (value) => seen.values.push(value),
+    error: (error: unknown) => (seen.error = error),
+    complete: () => (seen.completed = true),
+  });
+  subscriptions.push(seen.subscription);
+  return seen;
+}
+
+const topic = (ws: ReturnType<typeof subject<Update, unknown>>, name: string) =>
+  ws.multiplex(
+    () => ({ sub: name }),
+    () => ({ unsub: name }),
+    (update) => update.topic === name,
+  );
+
+beforeEach(() => {
+  MockSocket.reset();
+  jest.useFakeTimers();
+});
+afterEach(() => {
+  for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
+  for (const socket of MockSocket.made) if (socket.readyState < 3) socket.closed();
+  expect(jest.getTimerCount()).toBe(0);
+  jest.useRealTimers();
+});
+
+describe('resilient()', () => {
+  it('checks its settings at once, naming the field', () => {
+    expect(() => resilient({ url: 'ws://x', reconnect: { initialDelay: -1 } })).toThrow(/reconnect\.initialDelay must be/);
+    expect(() => resilient({ url: 'ws://x', buffer: { limit: 0 } })).toThrow(/buffer\.limit must be/);
+    expect(() => resilient({ url: 'ws://x', heartbeat: { interval: 0, timeout: 1, message: 'ping' } })).toThrow(/heartbeat\.interval/);
+    expect(() => resilient(null as never)).toThrow(TypeError);
+  });
+
+  it('leaves the config it was given untouched, and behaves as webSocket() without settings', () => {
+    const config = { url: 'ws://example.test/', WebSocketCtor: Ctor, reconnect: true };
+    resilient(config);
+    expect(config).toEqual({ url: 'ws://example.test/', WebSocketCtor: Ctor, reconnect: true });
+    const seen = record(subject({}));
+    MockSocket.last.closed(1006, '', false);
+    expect(seen.error).toMatchObject({ code: 1006 });
+  });
+});
+
+describe('reconnect', () => {
+  it('keeps subscribers across reconnects, with backoff, telling reconnectObserver and closeObserver of each', () => {
+    const reconnects: unknown[] = [];
+    const closes: unknown[] = [];
+    const ws = subject({
+      reconnect: { initialDelay: 100, maxDelay: 1000, random: () => 0.5 },
+      reconnectObserver: { next: (event) => reconnects.push(event) },
+      closeObserver: { next: (event) => closes.push(event) },
+    });
+    const seen = record(ws);
+    MockSocket.last.open();
+    const lost = MockSocket.last.closed(1006, '', false);
+    expect(seen).toMatchObject({ error: undefined, completed: false });
+    expect(closes).toEqual([lost]);
+    expect(reconnects).toEqual([{ attempt: 1, delay: 50 }]);
+    jest.advanceTimersByTime(49);
+    expect(MockSocket.made).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    expect(MockSocket.made).toHaveLength(2);
+    // A refused attempt counts: the cap doubles.
+    MockSocket.last.fail();
+    expect(reconnects).toEqual([
+      { attempt: 1, delay: 50 },
+      { attempt: 2, delay: 100 },
+    ]);
+    jest.advanceTimersByTime(100);
+    MockSocket.last.open();
+    MockSocket.last.receiveJson({ topic: 'x', value: 1 });
+    expect(seen).toMatchObject({ values: [{ topic: 'x', value: 1 }], error: undefined, completed: false });
+  });
+
+  it('reconnects after a clean close by the server too, but not after one the client started', () => {
+    const ws = subject({ reconnect: NOW });
+    const seen = record(ws);
+    MockSocket.last.open();
+    MockSocket.last.closed(1001, 'restart', true);
+    jest.runOnlyPendingTimers();
+    expect(MockSocket.made).toHaveLength(2);
+    MockSocket.last.open();
+    ws.complete();
+    MockSocket.last.closed();
+    jest.runOnlyPendingTimers();
+    expect(MockSocket.made).toHaveLength(2);
+    expect(seen.completed).toBe(true);
+  });
+
+  it('sends each live multiplex subscription’s subMsg again on every new connection, before what was queued', () => {
+    const ws = subject({ reconnect: NOW });
+    const a = record(topic(ws, 'a'));
+    const b = record(topic(ws, 'b'));
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toEqual([{ sub: 'a' }, { sub: 'b' }]);
+    b.subscription.unsubscribe();
+    MockSocket.last.closed(1006, '', false);
+    ws.next({ queued: 1 });
+    jest.runOnlyPendingTimers();
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toEqual([{ sub: 'a' }, { queued: 1 }]);
+    MockSocket.last.receiveJson({ topic: 'a', value: 2 });
+    expect(a.values).toEqual([{ topic: 'a', value: 2 }]);
+    // And again on the next connection.
+    MockSocket.last.closed(1006, '', false);
+    jest.runOnlyPendingTimers();
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toEqual([{ sub: 'a' }]);
+  });
+
+  it('sends the subMsg of a topic subscribed while disconnected once, on the next connection', () => {
+    const ws = subject({ reconnect: NOW });
+    record(ws);
+    MockSocket.last.open();
+    MockSocket.last.closed(1006, '', false);
+    record(topic(ws, 'late'));
+    jest.runOnlyPendingTimers();
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toEqual([{ sub: 'late' }]);
+  });
+
+  it('errors subscribers with a ReconnectError when the attempts run out, and the close event as its cause', () => {
+    const ws = subject({ reconnect: { ...NOW, attempts: 2 } });
+    const seen = record(ws);
+    MockSocket.last.closed(1006, '', false);
+    jest.runOnlyPendingTimers();
+    MockSocket.last.closed(1006, '', false);
+    jest.runOnlyPendingTimers();
+    const last = MockSocket.last.closed(1011, 'overloaded', false);
+    expect(seen.error).toBeInstanceOf(ReconnectError);
+    expect((seen.error as Error).message).toMatch(/after 2 attempt\(s\): the last close had code 1011; raise reconnect\.attempts/);
+    expect((seen.error as Error).cause).toBe(last);
+    expect(MockSocket.made).toHaveLength(3);
+  });
+
+  it('ends as RxJS does when shouldReconnect says no', () => {
+    const ws = subject({ reconnect: { ...NOW, shouldReconnect: (close) => close.code !== 4001 } });
+    const seen = record(ws);
+    MockSocket.last.open();
+    const refused = MockSocket.last.closed(4001, 'banned', false);
+    expect(seen.error).toBe(refused);
+  });
+
+  it('stops waiting to reconnect when the last subscriber leaves, or on complete(): no socket, no timer', () => {
+    const ws = subject({ reconnect: { initialDelay: 1000, maxDelay: 1000 } });
+    const first = record(ws);
+    MockSocket.last.closed(1006, '', false);
+    first.subscription.unsubscribe();
+    expect(jest.getTimerCount()).toBe(0);
+    const second = record(ws);
+    expect(MockSocket.made).toHaveLength(2);
+    MockSocket.last.closed(1006, '', false);
+    ws.complete();
+    expect(second.completed).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('does not let a runtime error event end the subscribers: the reconnect decides', () => {
+    const ws = subject({ reconnect: NOW });
+    const seen = record(ws);
+    MockSocket.last.fail();
+    expect(seen.error).toBeUndefined();
+    jest.runOnlyPendingTimers();
+    expect(MockSocket.made).toHaveLength(2);
+  });
+});
+
+describe('heartbeat', () => {
+  it('pings when idle, hides pongs, and replaces a connection that stays silent (close code 4010)', () => {
+    const closes: Array<{ code?: number }> = [];
+    const ws = subject<Update, unknown>({
+      reconnect: NOW,
+      heartbeat: { interval: 1000, timeout: 500, message: { ping: true }, isPong: (update) => update.pong === true },
+      closeObserver: { next: (event) => closes.push(event) },
+    });
+    const seen = record(ws);
+    MockSocket.last.open();
+    jest.advanceTimersByTime(1000);
+    expect(MockSocket.last.sentJson).toEqual([{ ping: true }]);
+    jest.advanceTimersByTime(100);
+    MockSocket.last.receiveJson({ topic: 'hb', pong: true });
+    expect(seen.values).toEqual([]);
+    jest.advanceTimersByTime(1000);
+    expect(MockSocket.last.sentJson).toHaveLength(2);
+    jest.advanceTimersByTime(499);
+    expect(closes).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(closes).toEqual([expect.objectContaining({ code: 4010, wasClean: false })]);
+    jest.runOnlyPendingTimers();
+    expect(MockSocket.made).toHaveLength(2);
+    expect(seen.error).toBeUndefined();
+  });
+});
+
+describe('buffer and delivery', () => {
+  it('bounds the queue: next() throws BufferOverflowError under overflow "error"', () => {
+    const ws = subject({ buffer: { limit: 2 } });
+    ws.next(1);
+    ws.next(2);
+    expect(() => ws.next(3)).toThrow(BufferOverflowError);
+    record(ws);
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toEqual([1, 2]);
+  });
+
+  it('tells droppedObserver what "drop-oldest" drops', () => {
+    const dropped: unknown[] = [];
+    const ws = subject({ buffer: { limit: 2, overflow: 'drop-oldest' }, droppedObserver: { next: (value) => dropped.push(value) } });
+    for (const n of [1, 2, 3]) ws.next(n);
+    expect(dropped).toEqual([1]);
+    record(ws);
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toEqual([2, 3]);
+  });
+
+  it('with delivery, sends again on the next connection what was not acknowledged', () => {
+    const ws = subject<Update, { id: number }>({
+      reconnect: NOW,
+      delivery: { id: (message) => message.id, ackOf: (update) => update.ack },
+    });
+    record(ws);
+    MockSocket.last.open();
+    ws.next({ id: 1 });
+    ws.next({ id: 2 });
+    MockSocket.last.receiveJson({ topic: 'ack', ack: 1 });
+    MockSocket.last.closed(1006, '', false);
+    jest.runOnlyPendingTimers();
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toEqual([{ id: 2 }]);
+    MockSocket.last.receiveJson({ topic: 'ack', ack: 2 });
+  });
+});
