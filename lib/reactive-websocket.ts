@@ -14,6 +14,7 @@ import type {
 import type { SocketState } from './lifecycle.js';
 import type { ReconnectEvent } from './retry.js';
 import { INSPECT, inspectSummary } from './inspect.js';
+import { request, type RequestOptions } from './request.js';
 import { Session } from './session.js';
 
 /**
@@ -225,6 +226,15 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    */
   whenWritable(): Promise<void> {
     return this.#session.whenWritable();
+  }
+
+  /**
+   * Sends `message` when subscribed and emits the first incoming message `options.match` accepts,
+   * then completes: request/response over the socket (see {@link request}). Fails with a
+   * `RequestTimeoutError` after `options.timeout`; unsubscribing before the reply cancels the wait.
+   */
+  request(message: Out, options: RequestOptions<In>): Observable<In> {
+    return request(this, message, options);
   }
 
   /**

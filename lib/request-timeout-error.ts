@@ -5,6 +5,7 @@
  * unanswered and the time allowed, so a caller can retry, report or give up.
  */
 export class RequestTimeoutError extends Error {
+  /** Always `'RequestTimeoutError'`, for telling the errors apart after serialization. */
   override readonly name = 'RequestTimeoutError';
 
   /**

@@ -8,6 +8,7 @@ export type WebSocketMessage = WebSocketData;
 
 /** A message event as the runtime dispatches it: the DOM's `MessageEvent`, or an object with the same `data` from `ws`. */
 export interface MessageEventLike {
+  /** `'message'`, where the runtime gives it. */
   readonly type?: string;
   /** A string for a text message; for a binary one, whatever `binaryType` asks for. */
   readonly data: unknown;
@@ -15,7 +16,9 @@ export interface MessageEventLike {
 
 /** The event `openObserver` is told: `{ type: 'open', target }`, `target` being the runtime's socket. */
 export interface OpenEventLike {
+  /** `'open'`. */
   readonly type: string;
+  /** The runtime's socket. */
   readonly target?: unknown;
 }
 
@@ -25,9 +28,13 @@ export interface OpenEventLike {
  * object of the same shape with `wasClean: false`.
  */
 export interface CloseEventLike {
+  /** `'close'`, where the runtime gives it. */
   readonly type?: string;
+  /** The close code. */
   readonly code?: number;
+  /** The reason the closing side gave. */
   readonly reason?: string;
+  /** Whether the closing handshake completed. */
   readonly wasClean?: boolean;
 }
 
@@ -36,9 +43,13 @@ export interface CloseEventLike {
  * observers written for the DOM's event types (`CloseEvent`, `Event`) fit. Only `next` is called.
  */
 export interface EventObserver<T> {
+  /** Told each value. */
   next(value: T): void;
+  /** Never called; allowed so that a full RxJS `Observer` fits. */
   error?(error: unknown): void;
+  /** Never called; allowed so that a full RxJS `Observer` fits. */
   complete?(): void;
+  /** Allowed so that a `Subscriber` fits. */
   closed?: boolean;
 }
 
@@ -135,9 +146,7 @@ export function resolveSubjectConfig<In, Out>(
   // (an arrow function, as RxJS's own tests pass) is called without `new`.
   const WebSocketCtor = function (url: string, protocols?: string | string[]): WebSocketLike {
     const args = (protocols === undefined ? [url] : [url, protocols]) as [string];
-    const socket = (
-      given.prototype ? new (given as WebSocketConstructor)(...args) : (given as (...a: unknown[]) => WebSocketLike)(...args)
-    ) as WebSocketLike;
+    const socket = given.prototype ? new (given as WebSocketConstructor)(...args) : (given as (...a: unknown[]) => WebSocketLike)(...args);
     if (!('onmessage' in socket)) socket.onmessage = null;
     return socket;
   };

@@ -1,5 +1,5 @@
 import type { Subscriber } from 'rxjs';
-import { backoffDelay, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../backoff.js';
+import { resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../backoff.js';
 import { CLOSE_CODE_HEARTBEAT_TIMEOUT } from '../close-code.js';
 import type { Serializer } from '../codec.js';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from '../connection.js';
@@ -116,7 +116,7 @@ class Resilience<In, Out> implements Extension<In, Out> {
         ? new Queue(context.encode)
         : new Sender<In, Out>(context.serializer as Serializer<Out>, settings.buffer, settings.delivery, redactUrl(context.url), {
             dropped: (value) => settings.droppedObserver?.next(value),
-            drained: () => undefined,
+            writable: () => undefined,
           });
   }
 
@@ -168,9 +168,7 @@ class Resilience<In, Out> implements Extension<In, Out> {
 class ResilientConnection<In, Out> implements ConnectionLike {
   #connection: Connection | undefined;
   #heartbeat: Heartbeat | undefined;
-  readonly #retry = new Retry();
-  // Failed attempts in a row, for the backoff.
-  #attempt = 0;
+  readonly #retry: Retry;
   #closing = false;
 
   constructor(
@@ -178,6 +176,7 @@ class ResilientConnection<In, Out> implements ConnectionLike {
     private readonly options: ConnectionOptions,
     private readonly observer: ConnectionObserver,
   ) {
+    this.#retry = new Retry(resilience.settings.reconnect);
     this.#connect();
   }
 
@@ -237,35 +236,24 @@ class ResilientConnection<In, Out> implements ConnectionLike {
     this.#heartbeat?.stop();
     this.resilience.detach(this);
     const { settings, context } = this.resilience;
-    const reconnect = settings.reconnect;
     const close = { type: 'close' as const, code: event.code ?? 1005, reason: event.reason ?? '', wasClean: event.wasClean ?? false };
-    if (!this.#closing && reconnect && (!reconnect.shouldReconnect || askSafely(reconnect.shouldReconnect, close, true))) {
-      if (openedAt !== undefined && Date.now() - openedAt >= reconnect.stableAfter) this.#attempt = 0;
-      if (this.#attempt < reconnect.attempts) {
-        const attempt = ++this.#attempt;
-        const delay = backoffDelay(attempt, reconnect);
-        context.closeObserver?.next(event);
-        this.#retry.schedule(delay, () => {
-          try {
-            this.#connect();
-          } catch (error) {
-            this.#closing = true;
-            this.observer.error(error as NativeEvent);
-          }
-        });
-        settings.reconnectObserver?.next({ attempt, delay });
-        return;
-      }
-      this.observer.error(
-        new ReconnectError(
-          redactUrl(context.url),
-          this.#attempt,
-          `the last close had code ${close.code}; raise reconnect.attempts or check the server`,
-          {
-            cause: event,
-          },
-        ),
-      );
+    const next = this.#closing ? undefined : this.#retry.next(close, openedAt);
+    if (typeof next === 'object') {
+      context.closeObserver?.next(event);
+      this.#retry.schedule(next.delay, () => {
+        try {
+          this.#connect();
+        } catch (error) {
+          this.#closing = true;
+          this.observer.error(error as NativeEvent);
+        }
+      });
+      settings.reconnectObserver?.next(next);
+      return;
+    }
+    if (next !== undefined) {
+      const why = `the last close had code ${close.code}; raise reconnect.attempts or check the server`;
+      this.observer.error(new ReconnectError(redactUrl(context.url), next, why, { cause: event }));
     }
     this.observer.close(event);
   }

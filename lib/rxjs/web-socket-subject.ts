@@ -5,7 +5,7 @@ import type { NativeEvent, WebSocketConstructor, WebSocketLike } from '../native
 import { reportError } from '../report.js';
 import type { RequestOptions } from '../request.js';
 import { RequestTimeoutError } from '../request-timeout-error.js';
-import { resolveSubjectConfig, EXTENSION, type ExtendedConfig, type WebSocketSubjectConfig } from './config.js';
+import { resolveSubjectConfig, EXTENSION, type ExtendedConfig, type MessageEventLike, type WebSocketSubjectConfig } from './config.js';
 import type { ConnectionLike, Extension, Outgoing } from './extension.js';
 import { Queue } from './queue.js';
 
@@ -60,17 +60,19 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    * @throws NotImplementedError when no `WebSocketCtor` is given and the runtime has no `WebSocket`.
    */
   constructor(urlOrConfig: string | URL | WebSocketSubjectConfig<In, Out>) {
-    let self!: WebSocketSubject<In, Out>;
-    super((subscriber) => self.#join(subscriber));
-    self = this;
+    // `this` cannot be named before super() returns; subscribers arrive later, through the holder.
+    const holder: { subject?: WebSocketSubject<In, Out> } = {};
+    super((subscriber) => holder.subject!.#join(subscriber));
+    holder.subject = this;
     const [config, WebSocketCtor] = resolveSubjectConfig(urlOrConfig);
     this.#config = config;
     this.#WebSocketCtor = WebSocketCtor;
-    const serializer = config.serializer ?? JSON.stringify;
+    // Called with the config as `this`, as RxJS calls them.
+    const serializer = config.serializer?.bind(config) ?? ((value: Out): string => JSON.stringify(value));
     const encode = (value: Out): WebSocketData => {
       const data = serializer(value);
       if (data === undefined) throw new TypeError('reactive-websocket: the serializer returned undefined; nothing was sent.');
-      return data as WebSocketData;
+      return data;
     };
     this.#extension = config[EXTENSION]?.({ serializer, encode, url: String(config.url), closeObserver: config.closeObserver });
     this.#outgoing = this.#extension?.outgoing ?? new Queue(encode);
@@ -177,7 +179,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
     return new Observable<In>((subscriber) => {
       let sent = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      let untrack: (() => void) | undefined;
+      const tracking: { untrack?: (() => void) | undefined } = {};
       // Listen first, so that no reply is missed.
       const inner = this.subscribe({
         next: (value) => {
@@ -197,7 +199,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       // so that it goes out before the socket closes when this was the last subscriber.
       subscriber.add(() => {
         clearTimeout(timer);
-        untrack?.();
+        tracking.untrack?.();
         try {
           if (sent && unsubMsg && !this.#unsubscribed) this.next(unsubMsg() as Out);
         } catch (error) {
@@ -211,7 +213,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       const message = subMsg();
       this.next(message as Out);
       sent = true;
-      untrack = unsubMsg && this.#extension?.track(subMsg, subscriber);
+      tracking.untrack = unsubMsg && this.#extension?.track(subMsg, subscriber);
       if (timeout! < Infinity) timer = setTimeout(() => subscriber.error(new RequestTimeoutError(timeout!, message)), timeout);
     });
   }
@@ -240,14 +242,9 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
   }
 
   #connect(session: Session<In>): void {
-    const {
-      url,
-      protocol,
-      binaryType,
-      openObserver,
-      closeObserver,
-      deserializer = (event) => JSON.parse(event.data as string) as In,
-    } = this.#config;
+    const { url, protocol, binaryType, openObserver, closeObserver } = this.#config;
+    const deserializer =
+      this.#config.deserializer?.bind(this.#config) ?? ((event: MessageEventLike): In => JSON.parse(event.data as string) as In);
     const extension = this.#extension;
     // RxJS leaves an empty protocol out of the constructor call too.
     const options = { WebSocketCtor: this.#WebSocketCtor, url: url as string, protocols: protocol || undefined, binaryType };

@@ -152,7 +152,7 @@ describe('reconnect', () => {
     jest.runOnlyPendingTimers();
     const last = MockSocket.last.closed(1011, 'overloaded', false);
     expect(seen.error).toBeInstanceOf(ReconnectError);
-    expect((seen.error as Error).message).toMatch(/after 2 attempt\(s\): the last close had code 1011; raise reconnect\.attempts/);
+    expect((seen.error as Error).message).toMatch(/after 2 attempts: the last close had code 1011; raise reconnect\.attempts/);
     expect((seen.error as Error).cause).toBe(last);
     expect(MockSocket.made).toHaveLength(3);
   });
