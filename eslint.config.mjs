@@ -28,4 +28,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['spec/**/*.ts'],
+    rules: {
+      // jest.isolateModules loads a fresh copy of a module synchronously, which only require() can do.
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
 );

@@ -13,7 +13,6 @@ import { webSocket as dropInWebSocket } from '../dist/esm/rxjs.js';
 // change is measured against the code before it in the same run.
 const BASELINE = process.env.BENCH_BASELINE ? await import(process.env.BENCH_BASELINE) : undefined;
 
-
 /** The clients, in table order. `ws` is the baseline. */
 export const CLIENTS = [
   'ws',

@@ -40,12 +40,12 @@ it('produces every figure for every client in quick mode', async () => {
     expect(results.quick).toBe(true);
     expect(Object.keys(results.clients)).toEqual(CLIENTS);
     for (const client of CLIENTS) {
-      const figures = results.clients[client]!;
+      const figures = results.clients[client];
       for (const key of ['receive1', 'receive10', 'send', 'messagesPerSecond', 'p50', 'p99', 'heap', 'throughputRatio', 'heapRatio']) {
         expect([client, key, Number.isFinite(figures[key])]).toEqual([client, key, true]);
       }
     }
-    for (const client of ['ws', 'reactive-websocket']) expect(results.clients[client]!.backpressureRss).toBeGreaterThan(0);
+    for (const client of ['ws', 'reactive-websocket']) expect(results.clients[client].backpressureRss).toBeGreaterThan(0);
     for (const size of Object.values(results.bundles)) expect(size.gzip).toBeGreaterThan(0);
     expect(printed).toContain('| reactive-websocket |');
   } finally {

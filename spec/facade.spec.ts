@@ -120,9 +120,10 @@ describe('websocket(host)', () => {
     server.send('2');
     ws.unbind('message');
     server.send('3');
-    expect(a.mock.calls.map(([event]) => event.data)).toEqual(['1']);
-    expect(b.mock.calls.map(([event]) => event.data)).toEqual(['1', '2']);
-    expect(c.mock.calls.map(([event]) => event.data)).toEqual(['1', '2']);
+    const data = (handler: jest.Mock): unknown[] => (handler.mock.calls as Array<[{ data: unknown }]>).map(([event]) => event.data);
+    expect(data(a)).toEqual(['1']);
+    expect(data(b)).toEqual(['1', '2']);
+    expect(data(c)).toEqual(['1', '2']);
     ws.unbind('close');
     ws.close();
   });

@@ -239,10 +239,10 @@ describe('streams', () => {
     expect(await messages).toEqual([{ n: 1 }, { n: 2 }]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(DeserializationError);
-    expect(errors[0]!.name).toBe('DeserializationError');
-    expect(errors[0]!.message).toMatch(/the deserializer threw for an incoming message \(text of 8 characters: "not json"\)/);
+    expect(errors[0].name).toBe('DeserializationError');
+    expect(errors[0].message).toMatch(/the deserializer threw for an incoming message \(text of 8 characters: "not json"\)/);
     expect((errors[0] as DeserializationError).event.data).toBe('not json');
-    expect((errors[0] as Error).cause).toBeInstanceOf(SyntaxError);
+    expect(errors[0].cause).toBeInstanceOf(SyntaxError);
     socket.close();
   });
 
@@ -416,7 +416,7 @@ describe('send', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(SocketClosedError);
     expect((errors[0] as SocketClosedError).unsent).toEqual(['never sent']);
-    expect(errors[0]!.message).toMatch(/1 queued message was not sent/);
+    expect(errors[0].message).toMatch(/1 queued message was not sent/);
   });
 });
 

@@ -120,7 +120,7 @@ describe('on a test double, with fake timers', () => {
       expect(made).toHaveLength(1);
       expect(socket.state).toBe('closed');
       expect(jest.getTimerCount()).toBe(0);
-      expect(EVENTS.map((type) => made[0]!.listenerCount(type))).toEqual([0, 0, 0, 0]);
+      expect(EVENTS.map((type) => made[0].listenerCount(type))).toEqual([0, 0, 0, 0]);
     });
   });
 
@@ -132,14 +132,14 @@ describe('on a test double, with fake timers', () => {
       });
       jest.advanceTimersByTime(499);
       expect(errors).toEqual([]);
-      expect(made[0]!.closeCalls).toEqual([]);
+      expect(made[0].closeCalls).toEqual([]);
 
       jest.advanceTimersByTime(1);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toBeInstanceOf(ConnectionError);
-      expect(errors[0]!.message).toMatch(/ws:\/\/localhost:1236\/.*did not open within 500 ms \(connectTimeout\)/);
+      expect(errors[0].message).toMatch(/ws:\/\/localhost:1236\/.*did not open within 500 ms \(connectTimeout\)/);
       expect(closes).toEqual([{ type: 'close', code: 1006, reason: '', wasClean: false }]);
-      expect(made[0]!.closeCalls).toHaveLength(1);
+      expect(made[0].closeCalls).toHaveLength(1);
       expect(reconnects).toEqual([{ attempt: 1, delay: 100 }]);
       expect(socket.state).toBe('reconnecting');
 
@@ -151,7 +151,7 @@ describe('on a test double, with fake timers', () => {
       // The second attempt hangs as well: attempt 2, with the cap doubled.
       jest.advanceTimersByTime(500);
       expect(errors).toHaveLength(2);
-      expect(made[1]!.closeCalls).toHaveLength(1);
+      expect(made[1].closeCalls).toHaveLength(1);
       expect(reconnects.at(-1)).toEqual({ attempt: 2, delay: 200 });
 
       // One that opens in time is not abandoned later.
@@ -193,8 +193,8 @@ describe('on a test double, with fake timers', () => {
       const ws = websocket(URL_, { WebSocketCtor });
       const codes: number[] = [];
       ws.bind('close', (event) => codes.push(event.code));
-      made[0]!.open();
-      made[0]!.closed();
+      made[0].open();
+      made[0].closed();
       expect(codes).toEqual([1005]);
     });
   });
@@ -211,15 +211,15 @@ describe('on a test double, with fake timers', () => {
       ws.bind('message', zulu);
       ws.bind('message', alpha);
       ws.bind('message', mike);
-      made[0]!.open();
-      made[0]!.receive('{"n":1}');
-      made[0]!.receive('{"n":2}');
+      made[0].open();
+      made[0].receive('{"n":1}');
+      made[0].receive('{"n":2}');
       ws.unbind('message', zulu);
       ws.bind('message', zulu);
-      made[0]!.receive('{"n":3}');
+      made[0].receive('{"n":3}');
       expect(calls).toEqual(['zulu1', 'alpha1', 'mike1', 'zulu2', 'alpha2', 'mike2', 'alpha3', 'mike3', 'zulu3']);
       ws.close();
-      made[0]!.closed({ code: 1000, reason: '', wasClean: true });
+      made[0].closed({ code: 1000, reason: '', wasClean: true });
       expect(ws.socket.state).toBe('closed');
     });
   });
@@ -280,7 +280,7 @@ describe('native listeners on the addEventListener path (mock-socket)', () => {
   it('removes every listener it added when the client closes an open socket', async () => {
     const socket = counted();
     await server.connected;
-    expect(made[0]!.held.get('message')?.size).toBe(1);
+    expect(made[0].held.get('message')?.size).toBe(1);
     socket.close();
     await all(socket.state$);
     expectNoListenersLeft(1);
@@ -309,7 +309,7 @@ describe('native listeners on the addEventListener path (mock-socket)', () => {
     socket.open$.subscribe(() => opens.push(made.length));
     for (let cycle = 1; cycle <= 3; cycle++) {
       await until(() => opens.length === cycle, 2000, `open ${cycle}`);
-      clients[cycle - 1]!.close({ code: 4000 + cycle, reason: 'cycle', wasClean: true });
+      clients[cycle - 1].close({ code: 4000 + cycle, reason: 'cycle', wasClean: true });
     }
     await until(() => opens.length === 4, 2000, 'open 4');
     socket.close();

@@ -5,7 +5,7 @@ import { createEnvironmentInjector, type EnvironmentInjector } from '@angular/co
 import { WebSocket } from 'ws';
 import { ChatSocket, provideChatSocket } from './chat-socket.js';
 
-const url = process.argv[2]!;
+const url = process.argv[2];
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;

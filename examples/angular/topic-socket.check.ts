@@ -8,7 +8,7 @@ import { createEnvironmentInjector, runInInjectionContext, type EnvironmentInjec
 import { WebSocket } from 'ws';
 import { TopicSocket, injectTopic, provideTopicSocket } from './topic-socket.js';
 
-const url = process.argv[2]!;
+const url = process.argv[2];
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;

@@ -218,7 +218,7 @@ describe('reactive page', () => {
     const shown = Number(await page.textContent('#queued'));
 
     await serverSaw(log, (lines) => count(lines, / connected from /) === 2, 'the reconnect');
-    const [, id] = /client (\d+) connected/.exec(log.lines().filter((line) => / connected from /.test(line))[1]!)!;
+    const [, id] = /client (\d+) connected/.exec(log.lines().filter((line) => / connected from /.test(line))[1])!;
     const received = () => log.lines().filter((line) => line.includes(`client ${id} says `) || line.includes(`client ${id} asked`));
     await page.waitForSelector('#state.open', WAIT);
     await page.fill('#text', 'marker');

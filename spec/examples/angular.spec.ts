@@ -52,7 +52,7 @@ it('shares one socket per injector, exposes it as signals and closes it when the
   expect(output).toContain('angular example: shared socket, signals and DestroyRef close all work');
   expect(echo.received).toEqual(['{"user":"ada","text":"hello"}']);
   await until(() => echo.server.clients.size === 0, 5000, 'the server to see the client leave');
-  expect(echo.connections[0]!.readyState).toBe(3);
+  expect(echo.connections[0].readyState).toBe(3);
 }, 30_000);
 
 it('follows a topic per component with the rxjs drop-in, follows them again after a dropped connection, and releases them on destroy', async () => {

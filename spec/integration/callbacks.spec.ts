@@ -144,7 +144,7 @@ describe('pass-through fidelity (R14)', () => {
     expect(replies.slice(0, texts.length)).toEqual(texts);
     replies.slice(texts.length).forEach((reply, i) => {
       expect(Buffer.isBuffer(reply)).toBe(true);
-      expect((reply as Buffer).equals(binaries[i]!)).toBe(true);
+      expect((reply as Buffer).equals(binaries[i])).toBe(true);
     });
     socket.close();
     await all(socket.state$);

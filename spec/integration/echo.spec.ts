@@ -67,7 +67,7 @@ describe('against a real ws server', () => {
     const socket = new ReactiveWebSocket({ url: echo.url, WebSocketCtor: WebSocket, reconnect: false });
     await first(socket.open$);
     const close = first(socket.close$);
-    echo.connections[0]!.close(4001, 'kicked');
+    echo.connections[0].close(4001, 'kicked');
     expect(await close).toEqual({ type: 'close', code: 4001, reason: 'kicked', wasClean: true });
     expect(socket.state).toBe('closed');
   });
@@ -126,7 +126,7 @@ describe('against a real ws server', () => {
     await echo.close();
     const refused = new ReactiveWebSocket({ url: `ws://user:${secret}@127.0.0.1:${port}/`, WebSocketCtor: WebSocket, reconnect: false });
     const [error] = await all(refused.error$);
-    expect(error!.error.message).not.toContain(secret);
+    expect(error.error.message).not.toContain(secret);
     echo = await startEchoServer();
   });
 

@@ -62,11 +62,11 @@ describe('reconnection', () => {
     await reopened;
     await roundTrip('after RST');
     reopened = first(socket.open$);
-    echo.connections[2]!.close(1001, 'going away');
+    echo.connections[2].close(1001, 'going away');
     await reopened;
     await roundTrip('after 1001');
     await until(() => echo.connections.length === 4);
-    echo.connections[3]!.close(4001, 'do not come back');
+    echo.connections[3].close(4001, 'do not come back');
     await all(socket.state$);
 
     expect(messages).toEqual(['before', 'after FIN', 'after RST', 'after 1001']);
@@ -88,7 +88,7 @@ describe('reconnection', () => {
     socket.reconnect$.subscribe((event) => reconnects.push(event));
     socket.close$.subscribe(() => socket.close());
     const states = all(socket.state$);
-    echo.connections[0]!.terminate();
+    echo.connections[0].terminate();
     expect((await states).at(-1)).toBe('closed');
     expect(reconnects).toEqual([]);
     expect(errors).toEqual([]);
@@ -144,11 +144,11 @@ describe('reconnection', () => {
     echo.server.on('connection', (_socket, request) => tokens.push(new URL(request.url!, 'ws://x').searchParams.get('token') ?? undefined));
     let calls = 0;
     const socket = socketVia('unused', {
-      url: async () => `${echo.url}/?token=t${++calls}`,
+      url: () => Promise.resolve(`${echo.url}/?token=t${++calls}`),
       protocols: () => ['v1'],
     });
     await first(socket.open$);
-    echo.connections[0]!.terminate();
+    echo.connections[0].terminate();
     await until(() => tokens.length === 2);
     expect(tokens).toEqual(['t1', 't2']);
     expect(socket.url).toMatch(/token=t2$/);
@@ -184,13 +184,13 @@ describe('reconnection', () => {
     socket.error$.subscribe((event) => errors.push(event.error));
     await first(socket.open$);
     expect(errors[0]).toBeInstanceOf(ConnectionError);
-    expect(errors[0]!.message).toMatch(/could not start the connection: Error: token service down/);
+    expect(errors[0].message).toMatch(/could not start the connection: Error: token service down/);
     socket.close();
 
-    const bad = socketVia('unused', { url: async () => 'ftp://user:secret@h/' });
+    const bad = socketVia('unused', { url: () => Promise.resolve('ftp://user:secret@h/') });
     const [error] = await all(bad.error$);
-    expect(error!.error).toBeInstanceOf(SyntaxError);
-    expect(error!.error.message).not.toContain('secret');
+    expect(error.error).toBeInstanceOf(SyntaxError);
+    expect(error.error.message).not.toContain('secret');
     expect(bad.state).toBe('closed');
   });
 
@@ -207,7 +207,7 @@ describe('reconnection', () => {
       const socket = socketVia(echo.url);
       await first(socket.open$);
       navigator.onLine = false;
-      echo.connections[0]!.terminate();
+      echo.connections[0].terminate();
       const reconnect = await first(socket.reconnect$);
       await new Promise((resolve) => setTimeout(resolve, reconnect.delay + 100));
       // The bounded wait above is the scenario (time passing while offline), not synchronisation.
@@ -236,7 +236,7 @@ describe('reconnection', () => {
     });
     ws.bind('close', () => seen.push('close'));
     await first(ws.socket.open$);
-    echo.connections[0]!.terminate();
+    echo.connections[0].terminate();
     await twice.promise;
     ws.close();
     await all(ws.socket.state$);
@@ -262,7 +262,7 @@ describe('connect timeout (R7)', () => {
     expect(error.error.message).toMatch(/did not open within 500 ms \(connectTimeout\)/);
     await until(() => proxy.open === 0, 1000, 'the abandoned connection to close');
     const finAfter = Date.now() - started - failedAfter;
-    const reconnect = reconnects[0]!;
+    const reconnect = reconnects[0];
     expect(reconnect).toMatchObject({ attempt: 1 });
     proxy.heal();
     await first(socket.open$, 3000);
@@ -289,7 +289,7 @@ describe('close() at every point of the lifecycle (R9)', () => {
   }
 
   it.each([
-    ['connecting', async (socket: ReactiveWebSocket<string, string>) => socket.close()],
+    ['connecting', (socket: ReactiveWebSocket<string, string>) => Promise.resolve(socket.close())],
     ['open', async (socket: ReactiveWebSocket<string, string>) => (await first(socket.open$), socket.close())],
     [
       'closing',
@@ -342,7 +342,7 @@ describe('WebSocketCtor', () => {
     }
     const socket = socketVia(echo.url, { WebSocketCtor: Counting as unknown as WebSocketConstructor });
     await first(socket.open$);
-    echo.connections[0]!.terminate();
+    echo.connections[0].terminate();
     await until(() => Counting.made === 2);
     socket.close();
     await all(socket.state$);

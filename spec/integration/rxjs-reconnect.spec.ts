@@ -53,7 +53,7 @@ it('restores every live topic on the server after a dropped connection, and the 
   await until(() => got.a.length === 2 && got.b.length === 2, 5000, 'both topics to answer on the new connection');
   expect(server.log).toEqual(['1 sub a', '1 sub b', '2 sub a', '2 sub b']);
   expect(got).toEqual({ a: [1, 2], b: [1, 2], ended: [] });
-  expect(reconnects).toEqual([{ attempt: 1, delay: expect.any(Number) }]);
+  expect(reconnects).toEqual([{ attempt: 1, delay: expect.any(Number) as number }]);
 
   server.publish('a', 20);
   await until(() => got.a.length === 3, 5000, 'a publication after the reconnect');
@@ -95,7 +95,7 @@ it('errors subscribers with the runtime’s error event when the server refuses 
   let error: { type?: string; message?: string } | undefined;
   subject.subscribe({ error: (e: { type?: string }) => (error = e) });
   await until(() => error !== undefined && closes.length === 1, 5000, 'the error and the close');
-  expect(error).toMatchObject({ type: 'error', message: expect.stringMatching(/ECONNREFUSED/) });
+  expect(error).toMatchObject({ type: 'error', message: expect.stringMatching(/ECONNREFUSED/) as string });
   expect(closes[0]).toMatchObject({ code: 1006, wasClean: false });
   server = await startTopicServer();
 });

@@ -74,7 +74,7 @@ describe('delivery.timeout on an open connection', () => {
     await until(() => socket.pending === 0, 10 * TIMEOUT, 'the acknowledgement of message 2');
 
     expect(arrivals.map((arrival) => arrival.id)).toEqual([1, 1, 2, 2]);
-    const gap = arrivals[1]!.at - arrivals[0]!.at;
+    const gap = arrivals[1].at - arrivals[0].at;
     expect(gap).toBeGreaterThanOrEqual(TIMEOUT - 10);
     expect(gap).toBeLessThan(TIMEOUT + 500);
     expect(echo.connections).toHaveLength(1);
@@ -101,7 +101,7 @@ describe('close() from a reconnect$ subscriber', () => {
     });
     await first(socket.open$);
     const states = all(socket.state$);
-    echo.connections[0]!.terminate();
+    echo.connections[0].terminate();
     expect(await states).toEqual(['open', 'reconnecting', 'closed']);
     expect(reconnects).toEqual([{ attempt: 1, delay: 0 }]);
 
@@ -162,17 +162,17 @@ describe('ws listeners across reconnects', () => {
 
     await first(socket.open$);
     // The live socket is listened to on each event, so a count of 0 below means removed, not never added.
-    expect(counts(made[0]!)).toEqual({ open: 1, message: 1, error: 1, close: 1 });
+    expect(counts(made[0])).toEqual({ open: 1, message: 1, error: 1, close: 1 });
     let reopened = first(socket.open$);
-    echo.connections[0]!.terminate();
+    echo.connections[0].terminate();
     await reopened;
     reopened = first(socket.open$);
-    echo.connections[1]!.close(1001, 'going away');
+    echo.connections[1].close(1001, 'going away');
     await reopened;
     expect(made).toHaveLength(3);
-    expect(counts(made[0]!)).toEqual(none);
-    expect(counts(made[1]!)).toEqual(none);
-    expect(counts(made[2]!)).toEqual({ open: 1, message: 1, error: 1, close: 1 });
+    expect(counts(made[0])).toEqual(none);
+    expect(counts(made[1])).toEqual(none);
+    expect(counts(made[2])).toEqual({ open: 1, message: 1, error: 1, close: 1 });
 
     socket.close();
     await all(socket.state$);

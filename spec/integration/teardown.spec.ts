@@ -72,7 +72,7 @@ describe('after close, nothing is left behind', () => {
   it('when the server closes the connection and reconnect is off', async () => {
     const socket = new ReactiveWebSocket({ url: echo.url, WebSocketCtor: Tracked, reconnect: false });
     await first(socket.open$);
-    echo.connections[0]!.close(1000);
+    echo.connections[0].close(1000);
     await all(socket.state$);
     await expectNothingLeft();
   });

@@ -28,7 +28,7 @@ beforeAll(async () => {
   ) as Array<{ filename: string }>;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   const dependencies = ['rxjs', 'ws', '@types/ws', '@types/node'].map((name) => `${name}@${installed(name)}`);
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `./${packed[0]!.filename}`, ...dependencies], {
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `./${packed[0].filename}`, ...dependencies], {
     cwd: project,
     stdio: 'ignore',
   });
@@ -64,7 +64,7 @@ it('works from CommonJS (require)', async () => {
 
 it('type-checks under --strict with nodenext: generics flow, misuse is rejected', () => {
   const tsc = require.resolve('typescript/bin/tsc');
-  let output = '';
+  let output: string;
   try {
     output = execFileSync(process.execPath, [tsc, '-p', join(project, 'tsconfig.json')], { cwd: project, encoding: 'utf8' });
   } catch (error) {

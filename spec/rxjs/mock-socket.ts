@@ -41,7 +41,7 @@ export class MockSocket {
 
   /** The messages sent, decoded from JSON. */
   get sentJson(): unknown[] {
-    return this.sent.map((data) => JSON.parse(String(data)));
+    return this.sent.map((data) => JSON.parse(String(data)) as unknown);
   }
 
   addEventListener(type: string, listener: Listener): void {

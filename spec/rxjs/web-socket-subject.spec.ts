@@ -248,7 +248,7 @@ describe('receiving and ending', () => {
     const raw = record(subject<string>({ deserializer }));
     const event = MockSocket.last.receive('hey');
     expect(raw.values).toEqual(['HEY']);
-    expect(deserializer.mock.calls[0]![0]).toBe(event);
+    expect(deserializer.mock.calls[0][0]).toBe(event);
   });
 
   it('errors every subscriber with what the deserializer threw, closes the socket, and connects anew on the next subscription', () => {

@@ -43,7 +43,7 @@ export async function startAckServer(options: { acknowledge?: boolean } = {}): P
     state.connections++;
     state.maxConcurrent = Math.max(state.maxConcurrent, server.clients.size);
     socket.on('message', (data) => {
-      const { id } = JSON.parse(data.toString()) as { id: number };
+      const { id } = JSON.parse((data as Buffer).toString()) as { id: number };
       if (seen.has(id)) state.duplicates++;
       else {
         seen.add(id);

@@ -28,8 +28,8 @@ export function startDemoServer(): Promise<DemoServer> {
         if (match) {
           clearTimeout(timer);
           resolve({
-            url: match[1]!,
-            wsUrl: match[2]!,
+            url: match[1],
+            wsUrl: match[2],
             log,
             stop: () =>
               new Promise<void>((done) => {
