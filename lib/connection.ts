@@ -2,6 +2,8 @@ import type { SocketEventType } from './events.js';
 import { INSPECT, inspectSummary } from './inspect.js';
 import {
   listen,
+  unlisten,
+  type Listening,
   terminate,
   type NativeEvent,
   type NativeEventSink,
@@ -58,7 +60,8 @@ export class Connection implements NativeEventSink {
   readonly #socket: WebSocketLike;
   readonly #shownUrl: string;
   #observer: ConnectionObserver;
-  #detach: () => void;
+  // What unlisten needs; false until listening.
+  #listening: Listening | false = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closing: { readonly code: number | undefined; readonly reason: string | undefined } | undefined;
   #ended = false;
@@ -72,9 +75,8 @@ export class Connection implements NativeEventSink {
     this.#observer = observer;
     this.#shownUrl = redactUrl(url);
     this.#socket = protocols === undefined ? new WebSocketCtor(url) : new WebSocketCtor(url, protocols);
-    this.#detach = IGNORE;
     try {
-      this.#detach = listen(this.socket, this);
+      this.#listening = listen(this.socket, this);
       if (binaryType !== undefined) this.socket.binaryType = binaryType;
     } catch (error) {
       this.#end();
@@ -167,7 +169,8 @@ export class Connection implements NativeEventSink {
   #end(): void {
     this.#ended = true;
     this.#clearTimer();
-    this.#detach();
+    if (this.#listening !== false) unlisten(this.#socket, this.#listening);
+    this.#listening = false;
   }
 
   #clearTimer(): void {
@@ -175,5 +178,3 @@ export class Connection implements NativeEventSink {
     this.#timer = undefined;
   }
 }
-
-function IGNORE(): void {}

@@ -124,22 +124,22 @@ function isEmitterSocket(socket: WebSocketLike): socket is EmitterSocket {
   return typeof candidate.on === 'function' && typeof candidate.off === 'function' && typeof candidate.terminate === 'function';
 }
 
+/** What {@link unlisten} needs to remove the listeners {@link listen} added: nothing for `ws`'s shared ones. */
+export type Listening = readonly NativeListener[] | undefined;
+
 /**
  * Listens to every event of a socket, 'error' first, whichever way it dispatches them: `ws`'s
  * emitter events (cheaper than its DOM-style ones, which wrap every listener and build a
  * `MessageEvent` per message), else `addEventListener`, else the `on*` properties.
  *
- * @returns what removes every listener it added.
+ * @returns what {@link unlisten} takes to remove them.
  * @throws TypeError for an object that offers none of the three ways.
  */
-export function listen(socket: WebSocketLike, sink: NativeEventSink): () => void {
+export function listen(socket: WebSocketLike, sink: NativeEventSink): Listening {
   if (isEmitterSocket(socket)) {
     socket[SINK] = sink;
     for (const [type, listener] of EMITTER_LISTENERS) socket.on(type, listener);
-    return () => {
-      for (const [type, listener] of EMITTER_LISTENERS) socket.off(type, listener);
-      socket[SINK] = undefined;
-    };
+    return undefined;
   }
   // One listener per type, so an event dispatched without a `type` is still known.
   const listeners = TYPES.map(
@@ -147,11 +147,9 @@ export function listen(socket: WebSocketLike, sink: NativeEventSink): () => void
       (event) =>
         sink.handle(type, event ?? {}),
   );
-  if (typeof socket.addEventListener === 'function' && typeof socket.removeEventListener === 'function') {
-    for (let i = 0; i < TYPES.length; i++) socket.addEventListener(TYPES[i], listeners[i]);
-    return () => {
-      for (let i = 0; i < TYPES.length; i++) socket.removeEventListener!(TYPES[i], listeners[i]);
-    };
+  if (hasEventTarget(socket)) {
+    for (let i = 0; i < TYPES.length; i++) socket.addEventListener!(TYPES[i], listeners[i]);
+    return listeners;
   }
   if (!('onmessage' in socket)) {
     throw new TypeError(
@@ -160,9 +158,24 @@ export function listen(socket: WebSocketLike, sink: NativeEventSink): () => void
   }
   const handlers = socket as unknown as Record<string, NativeListener | null>;
   for (let i = 0; i < TYPES.length; i++) handlers[`on${TYPES[i]}`] = listeners[i]!;
-  return () => {
+  return listeners;
+}
+
+/** Removes every listener {@link listen} added to a socket. */
+export function unlisten(socket: WebSocketLike, listening: Listening): void {
+  if (isEmitterSocket(socket)) {
+    for (const [type, listener] of EMITTER_LISTENERS) socket.off(type, listener);
+    socket[SINK] = undefined;
+  } else if (listening !== undefined && hasEventTarget(socket)) {
+    for (let i = 0; i < TYPES.length; i++) socket.removeEventListener!(TYPES[i], listening[i]);
+  } else if (listening !== undefined) {
+    const handlers = socket as unknown as Record<string, NativeListener | null>;
     for (const type of TYPES) handlers[`on${type}`] = null;
-  };
+  }
+}
+
+function hasEventTarget(socket: WebSocketLike): boolean {
+  return typeof socket.addEventListener === 'function' && typeof socket.removeEventListener === 'function';
 }
 
 /**

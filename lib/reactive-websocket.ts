@@ -1,4 +1,4 @@
-import { Observable, type Observer } from 'rxjs';
+import { Observable, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
 import { CLOSE_CODE_OBSERVER_ERROR, validateClose } from './close-code.js';
 import { resolveConfig, type ReactiveWebSocketConfig } from './config.js';
 import { assertEventType } from './events.js';
@@ -56,10 +56,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    * @throws TypeError or RangeError for an unknown option or a setting of the wrong type or range.
    */
   constructor(urlOrConfig: string | URL | ReactiveWebSocketConfig<In, Out>) {
-    // `this` cannot be named before super() returns; subscribers arrive later, through the holder.
-    const holder: { socket?: ReactiveWebSocket<In, Out> } = {};
-    super((subscriber) => holder.socket!.messages$.subscribe(subscriber));
-    holder.socket = this;
+    super(subscribeToMessages);
     this.#session = new Session(resolveConfig(urlOrConfig));
   }
 
@@ -273,4 +270,12 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   error(_error: unknown): void {
     this.close(CLOSE_CODE_OBSERVER_ERROR, 'source errored');
   }
+}
+
+/**
+ * Subscribing to the socket itself is subscribing to `messages$`. RxJS calls the subscribe
+ * function as a method of the observable, so this one function serves every socket.
+ */
+function subscribeToMessages<In>(this: Observable<In>, subscriber: Subscriber<In>): TeardownLogic {
+  return (this as ReactiveWebSocket<In, unknown>).messages$.subscribe(subscriber);
 }

@@ -13,6 +13,11 @@ import { Sender } from './sender.js';
 import { Streams } from './streams.js';
 import { redactUrl } from './url.js';
 
+type AttemptConfig<In, Out> = Pick<
+  ResolvedConfig<In, Out>,
+  'href' | 'urlProvider' | 'protocols' | 'protocolsProvider' | 'WebSocketCtor' | 'binaryType' | 'connectTimeout' | 'heartbeat' | 'reconnect'
+>;
+
 const OPEN_EVENT: SocketOpenEvent = Object.freeze({ type: 'open' });
 const ABNORMAL_CLOSURE: SocketCloseEvent = Object.freeze({ type: 'close', code: 1006, reason: '', wasClean: false });
 
@@ -36,8 +41,10 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
   url: string;
   /** The connection now being attempted or open. */
   connection: Connection | undefined;
-  readonly #config: ResolvedConfig<In, Out>;
-  readonly #retry: Retry;
+  // What later attempts need of the config; the rest went to the sender and the receiver.
+  readonly #config: AttemptConfig<In, Out>;
+  // Made when a connection first ends: most sockets never reconnect.
+  #retry: Retry | undefined;
   // The number of the current attempt, so that a URL provider answering late for an abandoned attempt is ignored.
   #attemptSeq = 0;
   #idleClosing = false;
@@ -51,9 +58,9 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
     super(streams, config.deserializer, sender.delivery, config.heartbeat?.isPong);
     this.sender = sender;
     this.url = url;
-    this.#config = config;
+    const { href, urlProvider, protocols, protocolsProvider, WebSocketCtor, binaryType, connectTimeout, heartbeat, reconnect } = config;
+    this.#config = { href, urlProvider, protocols, protocolsProvider, WebSocketCtor, binaryType, connectTimeout, heartbeat, reconnect };
     this.lifecycle = new Lifecycle(config.lazy ? 'closed' : 'connecting');
-    this.#retry = new Retry(config.reconnect);
     this.refs = config.lazy ? new RefCount((active) => (active ? this.#acquired() : this.#idle())) : undefined;
     if (this.refs === undefined) this.#connect();
   }
@@ -189,13 +196,13 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
       else lifecycle.to('closed');
       return;
     }
-    const next = request === undefined ? this.#retry.next(close, openedAt, failure) : undefined;
+    const next = request === undefined ? (this.#retry ??= new Retry(this.#config.reconnect)).next(close, openedAt, failure) : undefined;
     if (typeof next === 'object') {
       this.streams.emit(close);
       if (lifecycle.ending) return; // a close$ subscriber called close()
       lifecycle.to('reconnecting');
       this.streams.nextExtra('reconnect', next);
-      if (!lifecycle.ending) this.#retry.schedule(next.delay, () => this.#connect()); // unless a reconnect$ subscriber called close()
+      if (!lifecycle.ending) this.#retry!.schedule(next.delay, () => this.#connect()); // unless a reconnect$ subscriber called close()
       return;
     }
     // Retry.next gave no attempt: reconnect is off, shouldReconnect declined, or (a number) the attempts ran out.
@@ -234,7 +241,7 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
   }
 
   #cancelAttempts(): void {
-    this.#retry.cancel();
+    this.#retry?.cancel();
     this.#attemptSeq++;
   }
 
@@ -245,7 +252,7 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
   // ---- lazy: subscribers open and close the connection ------------------------------------
 
   #acquired(): void {
-    if (this.#wantsConnection() && !this.#retry.waiting && !this.#idleClosing) this.#connect();
+    if (this.#wantsConnection() && this.#retry?.waiting !== true && !this.#idleClosing) this.#connect();
   }
 
   #idle(): void {

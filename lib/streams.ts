@@ -12,9 +12,6 @@ export interface Extras<Out> {
   writable: boolean;
 }
 
-type Typed = { [T in SocketEventType]?: Fanout<SocketEventOf<T>> };
-type ExtraFanouts<Out> = { [K in keyof Extras<Out>]?: Fanout<Extras<Out>[K]> };
-
 /**
  * The socket's outgoing streams. Every event enters at `emit` and goes to `events$` and to the
  * stream of its type (one lookup, so a message never passes through the filters of `open$`,
@@ -22,37 +19,42 @@ type ExtraFanouts<Out> = { [K in keyof Extras<Out>]?: Fanout<Extras<Out>[K]> };
  * what someone listens to. A stream made after `complete()` completes at once.
  */
 export class Streams<In, Out> implements SenderEvents<Out> {
-  /** Every event. */
-  readonly events = new Fanout<SocketEvent>();
   /** Decoded messages. */
   readonly decoded = new Fanout<In>();
-  readonly #typed: Typed = {};
-  readonly #extras: ExtraFanouts<Out> = {};
-  readonly #views: { [name: string]: Observable<unknown> } = {};
+  // Every other stream by name (`events`, an event type, or an extra), made on first use, as is
+  // the map itself: an idle socket carries only what someone listens to.
+  #fanouts: { [name: string]: Fanout<never> } | undefined;
+  #views: { [name: string]: Observable<unknown> } | undefined;
   #completed = false;
+
+  /** Every event. */
+  get events(): Fanout<SocketEvent> {
+    return this.#fanout('events');
+  }
 
   /** Delivers an event to `events$` and to its type's stream, each only when observed. */
   emit(event: SocketEvent): void {
-    if (this.events.observed) this.events.next(event);
-    const typed = this.#typed[event.type] as Fanout<SocketEvent> | undefined;
+    const fanouts = this.#fanouts as { [name: string]: Fanout<SocketEvent> | undefined } | undefined;
+    if (fanouts === undefined) return;
+    const all = fanouts['events'];
+    if (all !== undefined && all.observed) all.next(event);
+    const typed = fanouts[event.type];
     if (typed !== undefined && typed.observed) typed.next(event);
   }
 
   /** The stream of one event type. */
   typed<T extends SocketEventType>(type: T): Fanout<SocketEventOf<T>> {
-    const typed = this.#typed;
-    return (typed[type] ??= this.#made(new Fanout<SocketEventOf<T>>()) as never);
+    return this.#fanout(type);
   }
 
   /** One of the other streams (`reconnect$`, `dropped$`, `drained$`, `writable$`). */
   extra<K extends keyof Extras<Out>>(name: K): Fanout<Extras<Out>[K]> {
-    const extras = this.#extras as { [N in keyof Extras<Out>]?: Fanout<Extras<Out>[N]> };
-    return (extras[name] ??= this.#made(new Fanout<Extras<Out>[K]>()) as never);
+    return this.#fanout(name);
   }
 
   /** Delivers a value to one of the other streams, if anyone has asked for it. */
   nextExtra<K extends keyof Extras<Out>>(name: K, value: Extras<Out>[K]): void {
-    this.#extras[name]?.next(value);
+    (this.#fanouts?.[name] as Fanout<Extras<Out>[K]> | undefined)?.next(value);
   }
 
   /** Delivers a message the outbox dropped to `dropped$`. */
@@ -68,20 +70,24 @@ export class Streams<In, Out> implements SenderEvents<Out> {
 
   /** A stream made once and kept, so that `socket.open$ === socket.open$`. */
   view<T>(name: string, make: () => Observable<T>): Observable<T> {
-    return (this.#views[name] ??= make()) as Observable<T>;
+    return ((this.#views ??= {})[name] ??= make()) as Observable<T>;
   }
 
   /** Completes every stream, and every one made later. */
   complete(): void {
     this.#completed = true;
-    this.events.complete();
-    for (const fanout of Object.values(this.#typed)) fanout.complete();
+    for (const fanout of Object.values(this.#fanouts ?? {})) fanout.complete();
     this.decoded.complete();
-    for (const fanout of Object.values(this.#extras)) fanout.complete();
   }
 
-  #made<T>(fanout: Fanout<T>): Fanout<T> {
-    if (this.#completed) fanout.complete();
+  #fanout<T>(name: string): Fanout<T> {
+    const fanouts = (this.#fanouts ??= {});
+    let fanout = fanouts[name] as Fanout<T> | undefined;
+    if (fanout === undefined) {
+      fanout = new Fanout<T>();
+      if (this.#completed) fanout.complete();
+      fanouts[name] = fanout as Fanout<never>;
+    }
     return fanout;
   }
 }

@@ -14,5 +14,6 @@ rmSync('dist', { recursive: true, force: true });
 for (const { dir, type, flags } of builds) {
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', dir, ...flags], { stdio: 'inherit' });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/package.json`, `${JSON.stringify({ type }, null, 2)}\n`);
+  // sideEffects: false here too: bundlers read the nearest package.json, and importing a module of ours has no effect of its own.
+  writeFileSync(`${dir}/package.json`, `${JSON.stringify({ type, sideEffects: false }, null, 2)}\n`);
 }
