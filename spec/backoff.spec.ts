@@ -35,6 +35,11 @@ describe('backoffDelay', () => {
     );
   });
 
+  it('keeps a zero initial delay at zero however many attempts, even where the factor overflows to Infinity', () => {
+    const settings = config({ initialDelay: 0, maxDelay: 1000, factor: 10, random: () => 0.5 });
+    expect([1, 2, 400].map((attempt) => backoffDelay(attempt, settings))).toEqual([0, 0, 0]);
+  });
+
   it('falls back to half the cap when the random source returns 1 or more, as it would for a negative or NaN value', () => {
     const settings = (value: number) => config({ initialDelay: 1000, random: () => value });
     expect(backoffDelay(1, settings(1))).toBe(500);

@@ -52,6 +52,32 @@ describe('Outbox', () => {
     expect(sendAll(newest)).toEqual([1, 2]);
   });
 
+  it("with acknowledgements, 'drop-oldest' drops the oldest unacknowledged message, sent or not, and never sends it", () => {
+    const waiting = outbox(2, 'drop-oldest', true);
+    waiting.add(entry(1));
+    waiting.add(entry(2));
+    expect(waiting.add(entry(3)).map((e) => e.value)).toEqual([1]);
+    expect(waiting.holds(1)).toBe(false);
+    expect(sendAll(waiting)).toEqual([2, 3]);
+
+    const sent = outbox(2, 'drop-oldest', true);
+    sent.add(entry(1));
+    sent.add(entry(2));
+    sent.sent(sent.next()!, 0);
+    expect(sent.add(entry(3)).map((e) => e.value)).toEqual([1]);
+    sent.requeueUnacknowledged();
+    expect(sendAll(sent)).toEqual([2, 3]);
+  });
+
+  it('takes at close only the messages not yet sent, oldest first', () => {
+    const box = outbox(10);
+    [1, 2, 3].forEach((n) => box.add(entry(n)));
+    box.sent(box.next()!, 0);
+    expect(box.takeAll().map((e) => e.value)).toEqual([2, 3]);
+    expect(box.queued).toBe(0);
+    expect(box.next()).toBeUndefined();
+  });
+
   it('bounds bytes as well as count, but always takes one message into an empty outbox', () => {
     const box = outbox(100, 'drop-oldest', false, 10);
     box.add(entry(1, 6));
