@@ -35,6 +35,20 @@ describe('backoffDelay', () => {
     );
   });
 
+  it('keeps a zero initial delay at zero however many attempts, even where the factor overflows to Infinity', () => {
+    const settings = config({ initialDelay: 0, maxDelay: 1000, factor: 10, random: () => 0.5 });
+    expect([1, 2, 400].map((attempt) => backoffDelay(attempt, settings))).toEqual([0, 0, 0]);
+  });
+
+  it('falls back to half the cap when the random source returns 1 or more, as it would for a negative or NaN value', () => {
+    const settings = (value: number) => config({ initialDelay: 1000, random: () => value });
+    expect(backoffDelay(1, settings(1))).toBe(500);
+    expect(backoffDelay(1, settings(1.5))).toBe(500);
+    expect(backoffDelay(1, settings(-0.1))).toBe(500);
+    expect(backoffDelay(1, settings(Number.NaN))).toBe(500);
+    expect(backoffDelay(1, settings(0.999))).toBe(999);
+  });
+
   it('averages half the cap over 10,000 seeded samples (within 5 %)', () => {
     const settings = config({ initialDelay: 500, random: seededRandom(42) });
     let sum = 0;
@@ -55,17 +69,30 @@ describe('resolveReconnectConfig', () => {
     expect(RECONNECT_DEFAULTS).toMatchObject({ initialDelay: 500, maxDelay: 30_000, factor: 2, attempts: Infinity });
   });
 
+  it('accepts the boundary values: no initial delay, maxDelay equal to initialDelay, factor 1, stableAfter 0', () => {
+    expect(resolveReconnectConfig({ initialDelay: 0, maxDelay: 0 }, true)).toMatchObject({ initialDelay: 0, maxDelay: 0 });
+    expect(resolveReconnectConfig({ initialDelay: 800, maxDelay: 800 }, true)).toMatchObject({ initialDelay: 800, maxDelay: 800 });
+    expect(resolveReconnectConfig({ factor: 1 }, true)).toMatchObject({ factor: 1 });
+    expect(resolveReconnectConfig({ stableAfter: 0 }, true)).toMatchObject({ stableAfter: 0 });
+  });
+
   it.each([
     [{ initialDelay: -1 }, RangeError, /reconnect.initialDelay must be a number of ms, 0 or more, not -1/],
     [{ initialDelay: 1000, maxDelay: 10 }, RangeError, /reconnect.maxDelay must be a number of ms, at least initialDelay \(1000\), not 10/],
-    [{ factor: 0.5 }, RangeError, /reconnect.factor/],
-    [{ attempts: -1 }, RangeError, /reconnect.attempts/],
+    [{ factor: 0.5 }, RangeError, /^reactive-websocket: reconnect.factor must be a number of at least 1, not 0.5.$/],
+    [{ attempts: -1 }, RangeError, /^reactive-websocket: reconnect.attempts must be a whole number, 0 or more, or Infinity, not -1.$/],
     [{ attempts: Number.NaN }, RangeError, /reconnect.attempts/],
     [{ attempts: 1.5 }, RangeError, /reconnect.attempts/],
-    [{ initialDelay: '5' }, TypeError, /reconnect.initialDelay/],
+    [{ initialDelay: '5' }, TypeError, /^reactive-websocket: reconnect.initialDelay must be a number of ms, 0 or more, not "5".$/],
+    [{ initialDelay: Number.NaN }, RangeError, /reconnect.initialDelay must be a number of ms, 0 or more, not NaN.$/],
+    [{ stableAfter: -1 }, RangeError, /^reactive-websocket: reconnect.stableAfter must be a number of ms, 0 or more, not -1.$/],
+    [{ stableAfter: Number.NaN }, RangeError, /reconnect.stableAfter must be a number of ms, 0 or more, not NaN/],
+    [{ stableAfter: Infinity }, RangeError, /reconnect.stableAfter must be a number of ms, 0 or more, not Infinity/],
+    [{ random: 0.5 }, TypeError, /reconnect.random must be a function, not number/],
     [{ shouldReconnect: 'yes' }, TypeError, /reconnect.shouldReconnect must be a function/],
     ['soon', TypeError, /reconnect must be true, false or an object/],
-  ])('rejects %j at construction, naming the field', (settings, type, message) => {
+    [null, TypeError, /reconnect must be true, false or an object, not null/],
+  ])('rejects %p at construction, naming the field', (settings, type, message) => {
     expect(() => resolveReconnectConfig(settings as never, true)).toThrow(type);
     expect(() => resolveReconnectConfig(settings as never, true)).toThrow(message);
   });

@@ -20,6 +20,11 @@ describe('validateClose', () => {
     expect(() => validateClose(Number.NaN, undefined)).toThrow(RangeError);
     expect(() => validateClose(Infinity, undefined)).toThrow(RangeError);
     expect(() => validateClose('1000', undefined)).toThrow(TypeError);
+    expect(() => validateClose('1000', undefined)).toThrow(
+      /^reactive-websocket: close code "1000" is not an integer; use 1000 or a code from 3000 to 4999.$/,
+    );
+    expect(() => validateClose(1000.5, undefined)).toThrow(/close code 1000.5 is not an integer/);
+    expect(() => validateClose(Symbol('code'), undefined)).toThrow(/close code Symbol\(code\) is not an integer/);
     expect(() => validateClose(1000, 42)).toThrow(/close reason must be a string, not 42/);
   });
 
@@ -38,5 +43,30 @@ describe('utf8ByteLength', () => {
     for (const text of ['', 'abc', 'é', '€', '😀', 'a😀é€', '\uD800', '\uDC00x', 'x\uD800', '\uD83D\uDE00\uD800']) {
       expect(utf8ByteLength(text)).toBe(encoder.encode(text).length);
     }
+  });
+
+  it('matches TextEncoder at each edge of the 1-, 2-, 3- and 4-byte ranges', () => {
+    const encoder = new TextEncoder();
+    const edges = ['\u007F', '\u0080', '\u07FF', '\u0800', '\uD7FF', '\uE000', '\uFFFF'];
+    for (const text of edges) expect([text, utf8ByteLength(text)]).toEqual([text, encoder.encode(text).length]);
+  });
+
+  it('counts 4 bytes only for a high surrogate followed by a low one, and 3 for every other surrogate', () => {
+    const encoder = new TextEncoder();
+    const pairsAndNot = [
+      '\uD800\uDC00', // the lowest pair
+      '\uDBFF\uDFFF', // the highest pair
+      '\uD800\uDFFF',
+      '\uDBFF\uDC00',
+      '\uDC00\uDC00', // two low surrogates are not a pair
+      '\uDFFF\uDC00',
+      '\uD800\uD800', // nor two high ones
+      '\uD800\uE000', // a high surrogate before a character just past the low range
+      '\uD800\uD7FF€',
+      '\uD800€', // a high surrogate before a 3-byte character
+      '€\uDC00', // a low surrogate after a character that is not a high surrogate
+      '\uE000\uDC00',
+    ];
+    for (const text of pairsAndNot) expect([text, utf8ByteLength(text)]).toEqual([text, encoder.encode(text).length]);
   });
 });

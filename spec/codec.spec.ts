@@ -1,7 +1,7 @@
 import { dataDeserializer, describeType, identitySerializer, isWebSocketData, jsonDeserializer, jsonSerializer } from '../lib/codec.js';
 
 describe('isWebSocketData', () => {
-  it('accepts text, ArrayBuffer, typed arrays, DataView, Buffer and Blob', () => {
+  it('accepts text, ArrayBuffer, typed arrays, DataView, Buffer, Blob and File', () => {
     for (const value of [
       '',
       'x',
@@ -10,6 +10,7 @@ describe('isWebSocketData', () => {
       new DataView(new ArrayBuffer(1)),
       Buffer.from('x'),
       new Blob(['x']),
+      new File(['x'], 'x.txt'),
     ]) {
       expect(isWebSocketData(value)).toBe(true);
     }
@@ -46,6 +47,15 @@ describe('jsonSerializer', () => {
     expect(() => jsonSerializer(value)).toThrow(message);
   });
 
+  it('says what to send instead, and how to handle BigInt values and cycles', () => {
+    expect(() => jsonSerializer(undefined)).toThrow(
+      /^cannot encode a value of type undefined as JSON. Send an object, array, string, number, boolean or null.$/,
+    );
+    expect(() => jsonSerializer({ n: 1n })).toThrow(
+      /^cannot encode the message as JSON: .*BigInt.*\. Remove BigInt values and circular references, or pass a serializer that handles them.$/,
+    );
+  });
+
   it('refuses a cycle, keeping the original error as cause', () => {
     const cycle: { self?: unknown } = {};
     cycle.self = cycle;
@@ -67,6 +77,12 @@ describe('jsonDeserializer', () => {
   it('throws for binary data and for text that is not JSON', () => {
     expect(() => jsonDeserializer({ type: 'message', data: new ArrayBuffer(1) })).toThrow(/got binary data/);
     expect(() => jsonDeserializer({ type: 'message', data: '{' })).toThrow(SyntaxError);
+  });
+
+  it('drops a top-level prototype key, and unsafe keys written with spaces before the colon', () => {
+    expect(jsonDeserializer({ type: 'message', data: '{"prototype":{"polluted":1},"ok":1}' })).toEqual({ ok: 1 });
+    const spaced = jsonDeserializer<object>({ type: 'message', data: '{"__proto__" \t: {"polluted":1}, "ok": 1}' });
+    expect(Object.keys(spaced)).toEqual(['ok']);
   });
 
   it('drops __proto__, constructor and prototype keys so merging a message cannot pollute prototypes', () => {

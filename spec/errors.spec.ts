@@ -1,5 +1,12 @@
-import { BufferOverflowError, ConnectionError, DeserializationError, NotImplementedError, SocketClosedError } from '../lib/index.js';
-import { preview } from '../lib/errors.js';
+import {
+  BufferOverflowError,
+  ConnectionError,
+  DeserializationError,
+  NotImplementedError,
+  ReconnectError,
+  SocketClosedError,
+} from '../lib/index.js';
+import { describeError, preview } from '../lib/errors.js';
 
 describe('error classes', () => {
   it('each has its own name and is an Error', () => {
@@ -9,6 +16,7 @@ describe('error classes', () => {
       new SocketClosedError('ws://h/', { by: 'client', code: 1000 }),
       new DeserializationError({ data: 'x' }, new Error('bad')),
       new ConnectionError('ws://h/'),
+      new ReconnectError('ws://h/', 3, 'the server refused'),
     ];
     expect(errors.map((error) => error.name)).toEqual([
       'NotImplementedError',
@@ -16,6 +24,7 @@ describe('error classes', () => {
       'SocketClosedError',
       'DeserializationError',
       'ConnectionError',
+      'ReconnectError',
     ]);
     for (const error of errors) expect(error).toBeInstanceOf(Error);
   });
@@ -29,10 +38,80 @@ describe('error classes', () => {
     expect(new BufferOverflowError(3, 'ws://h/').limit).toBe(3);
   });
 
-  it('keep a message preview short', () => {
+  it('BufferOverflowError names the limit and the URL, and says how to avoid it', () => {
+    expect(new BufferOverflowError(3, 'ws://h/').message).toBe(
+      'reactive-websocket: cannot queue the message: the outbox for ws://h/ already holds 3 messages, as many as buffer.limit allows. ' +
+        'Nothing was queued. Send again once some have gone out (or, with delivery, been acknowledged), raise buffer.limit, ' +
+        "or set buffer.overflow to 'drop-oldest' or 'drop-newest'.",
+    );
+  });
+
+  it('SocketClosedError gives the close reason, and leaves out a code that is not known', () => {
+    const error = new SocketClosedError('ws://h/', { by: 'server', code: 4001, reason: 'bye' });
+    expect(error.message).toBe(
+      'reactive-websocket: cannot send: the socket to ws://h/ was closed by the server with code 4001 ("bye"); create a new socket to send more.',
+    );
+    expect(error.closed).toEqual({ by: 'server', code: 4001, reason: 'bye' });
+    expect(error.unsent).toEqual([]);
+    expect(new SocketClosedError('ws://h/', { by: 'network' }).message).toMatch(
+      /the socket to ws:\/\/h\/ was closed by the network; create a new socket/,
+    );
+  });
+
+  it('SocketClosedError for messages still queued at close counts and carries them', () => {
+    const error = new SocketClosedError('ws://h/', { by: 'client', code: 1000 }, ['a', 'b']);
+    expect(error.unsent).toEqual(['a', 'b']);
+    expect(error.message).toBe(
+      'reactive-websocket: 2 queued messages were not sent: the socket to ws://h/ was closed by close() with code 1000 before ' +
+        'they could be. They are in error.unsent; send them on a new socket if they are still needed.',
+    );
+  });
+
+  it('DeserializationError previews the message, names what the deserializer threw, and keeps it as cause', () => {
+    const cause = new SyntaxError('Unexpected token');
+    const error = new DeserializationError({ data: '{' }, cause);
+    expect(error.message).toBe(
+      'reactive-websocket: the deserializer threw for an incoming message (text of 1 character: "{"): SyntaxError: Unexpected token. ' +
+        "The message was skipped; check the server's format or make the deserializer accept it.",
+    );
+    expect(error.cause).toBe(cause);
+    expect(error.event).toEqual({ data: '{' });
+  });
+
+  it('ReconnectError says how many attempts were made and why it gave up, keeping the cause', () => {
+    const cause = new Error('refused');
+    const error = new ReconnectError('ws://h/', 3, 'the last close had code 1006', { cause });
+    expect(error.message).toBe('reactive-websocket: gave up reconnecting to ws://h/ after 3 attempts: the last close had code 1006.');
+    expect(error.attempts).toBe(3);
+    expect(error.cause).toBe(cause);
+  });
+});
+
+describe('preview', () => {
+  it('keeps a message preview short', () => {
     expect(preview('x'.repeat(5000))).toMatch(/^text of 5000 characters: "x{1024}…"$/);
     expect(preview(new ArrayBuffer(8))).toBe('ArrayBuffer of 8 bytes');
     expect(preview(Buffer.alloc(3))).toBe('Uint8Array of 3 bytes');
     expect(preview(undefined)).toBe('undefined');
+  });
+
+  it('shows text of up to 1,024 characters whole', () => {
+    expect(preview('hi')).toBe('text of 2 characters: "hi"');
+    expect(preview('x'.repeat(1024))).toBe(`text of 1024 characters: "${'x'.repeat(1024)}"`);
+  });
+
+  it('names the kind of other data, with its size where it has one, and does not throw for null', () => {
+    expect(preview(new Blob(['abc']))).toBe('Blob of 3 bytes');
+    expect(preview({ op: 'x' })).toBe('Object');
+    expect(preview(null)).toBe('object');
+    expect(preview(42)).toBe('number');
+  });
+});
+
+describe('describeError', () => {
+  it('gives the name and message of an Error, and anything else as text', () => {
+    expect(describeError(new RangeError('too far'))).toBe('RangeError: too far');
+    expect(describeError('plain')).toBe('plain');
+    expect(describeError(404)).toBe('404');
   });
 });

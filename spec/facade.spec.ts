@@ -164,8 +164,34 @@ describe('websocket(host)', () => {
     expect(() => ws.send('late')).toThrow(/cannot send: the socket to .* was closed by close\(\)/);
   });
 
+  it('does not reconnect after the server closes the connection, unless asked to', async () => {
+    const ws = websocket(URL_);
+    const closed = deferred();
+    ws.bind('close', () => closed.resolve());
+    await server.connected;
+    server.close();
+    await closed.promise;
+    expect(ws.socket.state).toBe('closed');
+  });
+
+  it('with lazy, connects on the first bind and closes once the last handler is unbound', async () => {
+    const ws = websocket<string>(URL_, { lazy: true });
+    expect(ws.socket.state).toBe('closed');
+    const handler = jest.fn();
+    ws.bind('message', handler);
+    await server.connected;
+    server.send('1');
+    ws.unbind('message', handler);
+    // The idle close starts on a later turn, so that a close(code) right after can take its place.
+    await until(() => ws.socket.state === 'closing');
+    await until(() => ws.socket.state === 'closed');
+    expect((handler.mock.calls as Array<[{ data: unknown }]>).map(([event]) => event.data)).toEqual(['1']);
+    ws.close();
+  });
+
   it('rejects options that are not an object, or that repeat the URL', () => {
     expect(() => websocket(URL_, 'x' as never)).toThrow(/takes an options object, not string/);
+    expect(() => websocket(URL_, null as never)).toThrow(/takes an options object, not null/);
     expect(() => websocket(URL_, { url: URL_ } as never)).toThrow(/remove url from the options/);
   });
 

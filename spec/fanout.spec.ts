@@ -23,6 +23,17 @@ describe('Fanout', () => {
     expect(complete).toHaveBeenCalledTimes(1);
   });
 
+  it('is observed while someone is subscribed, and no longer once every subscriber has left', () => {
+    const fanout = new Fanout<number>();
+    expect(fanout.observed).toBe(false);
+    const first = fanout.observable.subscribe();
+    const second = fanout.observable.subscribe();
+    first.unsubscribe();
+    expect(fanout.observed).toBe(true);
+    second.unsubscribe();
+    expect(fanout.observed).toBe(false);
+  });
+
   it('lets a subscriber leave during delivery without skipping the others', () => {
     const fanout = new Fanout<number>();
     const seen: string[] = [];

@@ -88,6 +88,17 @@ describe('Heartbeat', () => {
     expect(pings).toEqual([200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000]);
   });
 
+  it('wakes only when a ping is due, once while awaiting the reply, and at the deadline: it never polls', () => {
+    heartbeat.start();
+    const wakes: number[] = [];
+    while (deaths.length === 0 && wakes.length < 10) {
+      jest.advanceTimersToNextTimer();
+      wakes.push(Date.now() - start);
+    }
+    expect(wakes).toEqual([200, 400, 500]);
+    expect(pings).toEqual([200]);
+  });
+
   it('leaves no timer after stop()', () => {
     heartbeat.start();
     jest.advanceTimersByTime(250);
@@ -102,12 +113,24 @@ describe('Heartbeat', () => {
 describe('validateHeartbeatConfig', () => {
   it.each([
     [{ interval: 0, timeout: 1, message: 'p' }, /heartbeat.interval must be a number of ms above 0, not 0/],
-    [{ interval: 1, timeout: -1, message: 'p' }, /heartbeat.timeout/],
+    [{ interval: 1, timeout: -1, message: 'p' }, /^reactive-websocket: heartbeat.timeout must be a number of ms above 0, not -1.$/],
+    [{ interval: 1, timeout: 0, message: 'p' }, /heartbeat.timeout must be a number of ms above 0, not 0/],
+    [{ interval: Infinity, timeout: 1, message: 'p' }, /heartbeat.interval must be a number of ms above 0, not Infinity/],
+    [{ interval: '5', timeout: 1, message: 'p' }, /heartbeat.interval must be a number of ms above 0, not "5"/],
     [{ interval: 1, timeout: Number.NaN, message: 'p' }, /heartbeat.timeout/],
     [{ interval: 1, timeout: 1 }, /heartbeat.message is missing/],
     [{ interval: 1, timeout: 1, message: 'p', isPong: 1 }, /heartbeat.isPong must be a function/],
     ['ping', /heartbeat must be an object/],
-  ])('rejects %j, naming the field', (config, message) => {
+    [null, /heartbeat must be an object such as \{ interval: 25000, timeout: 10000, message: 'ping' \}, not null/],
+  ])('rejects %p, naming the field', (config, message) => {
     expect(() => validateHeartbeatConfig(config as never)).toThrow(message);
+  });
+
+  it('accepts settings with or without isPong, and no settings at all', () => {
+    const plain = { interval: 1, timeout: 1, message: 'p' };
+    const withPong = { interval: 25_000, timeout: 10_000, message: () => 'ping', isPong: (message: unknown) => message === 'pong' };
+    expect(validateHeartbeatConfig(plain)).toBe(plain);
+    expect(validateHeartbeatConfig(withPong)).toBe(withPong);
+    expect(validateHeartbeatConfig(undefined)).toBeUndefined();
   });
 });

@@ -21,6 +21,36 @@ describe('normalizeUrl', () => {
       expect(() => normalizeUrl(input)).toThrow(SyntaxError);
     },
   );
+
+  it('says a relative URL needs a page to resolve against, and what a WebSocket URL looks like', () => {
+    expect(() => normalizeUrl('/socket')).toThrow(
+      new SyntaxError(
+        'reactive-websocket: "/socket" is not a valid WebSocket URL (a relative URL needs a page to resolve against; ' +
+          'give an absolute ws:// or wss:// URL). Use ws://host:port/path or wss://host/path.',
+      ),
+    );
+  });
+
+  it('does not mention a page when there is one and the URL still does not parse', () => {
+    expect(() => normalizeUrl('http://[', 'http://example.test/')).toThrow(
+      new SyntaxError('reactive-websocket: "http://[" is not a valid WebSocket URL. Use ws://host:port/path or wss://host/path.'),
+    );
+  });
+
+  it('names the scheme it refuses and lists the accepted ones, credentials redacted', () => {
+    expect(() => normalizeUrl('ftp://user:pw@h/')).toThrow(
+      new SyntaxError(
+        'reactive-websocket: "ftp://***@h/" has the scheme "ftp:"; a WebSocket URL must use one of ws: wss: http: https: ' +
+          '(http and https become ws and wss).',
+      ),
+    );
+  });
+
+  it('says a fragment must go, credentials redacted', () => {
+    expect(() => normalizeUrl('wss://user:pw@h/p#part')).toThrow(
+      new SyntaxError('reactive-websocket: "wss://***@h/p#part" has a fragment (#…), which WebSocket URLs may not have. Remove it.'),
+    );
+  });
 });
 
 describe('redactUrl', () => {
@@ -42,6 +72,18 @@ describe('normalizeProtocols', () => {
 
   it.each([[['a', 'a']], [['a b']], [['a,b']], [['']], [['é']], [[42 as unknown as string]]])('rejects %j', (protocols) => {
     expect(() => normalizeProtocols(protocols)).toThrow(SyntaxError);
+  });
+
+  it('names the offending subprotocol and says what a name may hold, or that it is listed twice', () => {
+    expect(() => normalizeProtocols(['v1', 'a b'])).toThrow(
+      new SyntaxError(
+        'reactive-websocket: "a b" is not a valid subprotocol name; ' +
+          "use letters, digits and !#$%&'*+-.^_`|~ only, with no spaces or separators.",
+      ),
+    );
+    expect(() => normalizeProtocols(['v1', 'v2', 'v1'])).toThrow(
+      new SyntaxError('reactive-websocket: the subprotocol "v1" is listed twice; list each once.'),
+    );
   });
 });
 

@@ -1,0 +1,31 @@
+// Mutation testing of the small, pure modules: `npm run mutate` (not part of `npm test`; it takes minutes).
+// The composed core (session.ts, reactive-websocket.ts) is covered by the integration specs instead.
+import baseJestConfig from './jest.config.js';
+
+/** The modules mutated, each with the unit spec that covers it (spec/ mirrors lib/). */
+const modules = ['backoff', 'outbox', 'heartbeat', 'close-code', 'url', 'codec', 'fanout', 'facade', 'events', 'errors'];
+/** Unit specs of the same modules kept in files of their own. */
+const extraSpecs = ['heartbeat-upload', 'facade-unbind', 'messages'];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: modules.map((name) => `lib/${name}.ts`),
+  testRunner: 'jest',
+  jest: {
+    // Only the unit specs of those modules: the integration, browser and package specs are slow and test other things.
+    config: {
+      ...baseJestConfig,
+      testMatch: [...modules, ...extraSpecs].map((name) => `<rootDir>/spec/${name}.spec.ts`),
+      reporters: ['default'],
+    },
+  },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  coverageAnalysis: 'perTest',
+  // The machine has 2 cores and is shared.
+  concurrency: 2,
+  thresholds: { high: 90, low: 85, break: 85 },
+  reporters: ['clear-text', 'progress', 'html'],
+  // clear-text prints the score table and every surviving mutant; html writes reports/mutation/mutation.html.
+  clearTextReporter: { logTests: false, reportTests: false },
+};
