@@ -16,6 +16,7 @@ export const ENTRIES = {
   'reactive-websocket': `import { ReactiveWebSocket } from './dist/esm/index.js'; globalThis.s = new ReactiveWebSocket('ws://x');`,
   'reactive-websocket facade': `import { websocket } from './dist/esm/index.js'; globalThis.s = websocket('ws://x');`,
   'reactive-websocket core + facade': `import { ReactiveWebSocket, websocket } from './dist/esm/index.js'; globalThis.s = [new ReactiveWebSocket('ws://x'), websocket('ws://x')];`,
+  'reactive-websocket Connection': `import { Connection } from './dist/esm/index.js'; const on = () => undefined; globalThis.s = new Connection({ WebSocketCtor: WebSocket, url: 'ws://x' }, { open: on, message: on, error: on, close: on });`,
   'reactive-websocket/rxjs': `import { webSocket } from 'reactive-websocket/rxjs'; globalThis.s = webSocket('ws://x');`,
   'reactive-websocket/rxjs resilient': `import { webSocket, resilient } from 'reactive-websocket/rxjs'; globalThis.s = webSocket(resilient({ url: 'ws://x', reconnect: true }));`,
   'rxjs webSocket': `import { webSocket } from 'rxjs/webSocket'; globalThis.s = webSocket('ws://x');`,
