@@ -73,9 +73,10 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
   /** Sends or queues a message; throws as `ReactiveWebSocket.send` documents. */
   send(value: Out): void {
     const lifecycle = this.lifecycle;
-    if (lifecycle.ending) throw new SocketClosedError(this.url, lifecycle.closedFor ?? { by: 'client', ...lifecycle.closeRequest });
+    if (lifecycle.ending) throw this.#closedError();
     this.sender.send(value);
   }
+
   /** Resolves when the socket is writable; as `ReactiveWebSocket.whenWritable` documents. */
   whenWritable(): Promise<void> {
     if (this.sender.writable) return Promise.resolve();
@@ -83,7 +84,7 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
       const subscription = new Subscription();
       const settle = (): void => {
         const lifecycle = this.lifecycle;
-        if (lifecycle.ending) reject(new SocketClosedError(this.url, lifecycle.closedFor ?? { by: 'client', ...lifecycle.closeRequest }));
+        if (lifecycle.ending) reject(this.#closedError());
         else if (this.sender.writable) resolve();
         else return;
         subscription.unsubscribe();
@@ -93,6 +94,7 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
       subscription.add(this.lifecycle.state$.subscribe({ next: settle, complete: settle }));
     });
   }
+
   /** Closes for good; as `ReactiveWebSocket.close` documents. */
   requestClose(code?: number, reason?: string): void {
     const lifecycle = this.lifecycle;
@@ -103,6 +105,13 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
     if (connection === undefined) this.#finish({ by: 'client', ...request });
     else this.#beginClosing(connection, request.code, request.reason);
   }
+
+  /** What `send` throws once the socket takes no more messages. */
+  #closedError(): SocketClosedError {
+    const { closedFor, closeRequest } = this.lifecycle;
+    return new SocketClosedError(this.url, closedFor ?? { by: 'client', ...closeRequest });
+  }
+
   // ---- attempts ---------------------------------------------------------------------------
 
   #connect(): void {
@@ -128,7 +137,7 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
     try {
       this.connection = new Connection({ WebSocketCtor, url: target.href, protocols, binaryType, connectTimeout }, this);
     } catch (error) {
-      queueMicrotask(() => current() && this.#attemptFailed(error)); // a later turn, as above
+      queueMicrotask(() => current() && this.#attemptFailed(error)); // on a later turn: at construction nobody listens to error$ yet
     }
   }
 
