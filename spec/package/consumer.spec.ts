@@ -49,17 +49,27 @@ function run(file: string): Promise<string> {
   );
 }
 
-it('ships only dist/, README, LICENSE and package.json', () => {
+it('ships only dist/, the rxjs/ entry for older resolvers, README, LICENSE and package.json', () => {
   const files = readdirSync(join(project, 'node_modules/reactive-websocket'));
-  expect(files.sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+  expect(files.sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json', 'rxjs']);
 });
 
 it('works from ES modules (import)', async () => {
-  expect(JSON.parse(await run('esm.mjs'))).toEqual({ core: { from: 'esm' }, facade: 'facade', notImplemented: 'NotImplementedError' });
+  expect(JSON.parse(await run('esm.mjs'))).toEqual({
+    core: { from: 'esm' },
+    facade: 'facade',
+    dropIn: { from: 'esm' },
+    notImplemented: 'NotImplementedError',
+  });
 });
 
 it('works from CommonJS (require)', async () => {
-  expect(JSON.parse(await run('cjs.cjs'))).toEqual({ core: { from: 'cjs' }, facade: 'facade', notImplemented: 'NotImplementedError' });
+  expect(JSON.parse(await run('cjs.cjs'))).toEqual({
+    core: { from: 'cjs' },
+    facade: 'facade',
+    dropIn: { from: 'cjs' },
+    notImplemented: 'NotImplementedError',
+  });
 });
 
 it('type-checks under --strict with nodenext: generics flow, misuse is rejected', () => {
