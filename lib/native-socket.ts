@@ -70,9 +70,6 @@ export interface NativeEventSink {
   handle(type: SocketEventType, event: NativeEvent): void;
 }
 
-/** The connection-readiness values of `readyState`, as the DOM numbers them. */
-export const OPEN = 1;
-
 // Listen for 'error' first: a ws socket with no error listener crashes the process.
 const TYPES: readonly SocketEventType[] = ['error', 'open', 'message', 'close'];
 // 1006: a connection that ended without a close frame, the one unclean close.
