@@ -10,7 +10,6 @@ import {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './native-socket.js';
-import { redactUrl } from './url.js';
 
 /** How long (ms) `close()` waits for the peer's close frame before dropping the connection. */
 export const CLOSING_TIMEOUT_MS = 1000;
@@ -58,12 +57,13 @@ export class Connection implements NativeEventSink {
   openedAt: number | undefined;
   // Private, as is the URL: the runtime's socket keeps the URL with its credentials in its own fields.
   readonly #socket: WebSocketLike;
-  readonly #shownUrl: string;
+  readonly #url: string;
   #observer: ConnectionObserver;
   // What unlisten needs; false until listening.
   #listening: Listening | false = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #closing: { readonly code: number | undefined; readonly reason: string | undefined } | undefined;
+  // The code and reason close() was called with, once it was.
+  #closing: [code?: number, reason?: string] | undefined;
   #ended = false;
 
   /**
@@ -73,17 +73,18 @@ export class Connection implements NativeEventSink {
   constructor(options: ConnectionOptions, observer: ConnectionObserver) {
     const { WebSocketCtor, url, protocols, binaryType, connectTimeout } = options;
     this.#observer = observer;
-    this.#shownUrl = redactUrl(url);
-    this.#socket = protocols === undefined ? new WebSocketCtor(url) : new WebSocketCtor(url, protocols);
+    this.#url = url;
+    const socket = (this.#socket = protocols === undefined ? new WebSocketCtor(url) : new WebSocketCtor(url, protocols));
     try {
-      this.#listening = listen(this.socket, this);
-      if (binaryType !== undefined) this.socket.binaryType = binaryType;
+      this.#listening = listen(socket, this);
+      if (binaryType !== undefined) socket.binaryType = binaryType;
     } catch (error) {
       this.#end();
-      terminate(this.socket);
+      terminate(socket);
       throw error;
     }
-    if (connectTimeout !== undefined && connectTimeout !== Infinity) {
+    // `undefined < Infinity` is false: no timer without a limit.
+    if (connectTimeout! < Infinity) {
       this.#timer = setTimeout(() => {
         this.#observer.error({ type: 'error', message: `the connection did not open within ${connectTimeout} ms (connectTimeout)` });
         this.abandon();
@@ -106,75 +107,61 @@ export class Connection implements NativeEventSink {
    * not answered within `CLOSING_TIMEOUT_MS` (1 s). Calling it again does nothing.
    */
   close(code?: number, reason?: string): void {
-    if (this.#closing !== undefined || this.#ended) return;
-    this.#closing = { code, reason };
-    this.#clearTimer();
+    if (this.#closing || this.#ended) return;
+    this.#closing = [code, reason];
+    clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.abandon(code, reason), CLOSING_TIMEOUT_MS);
-    try {
-      this.socket.close(code, reason);
-    } catch {
-      this.abandon(code, reason);
-    }
+    this.#sendClose();
   }
 
   /** Drops the socket without its closing handshake and ends the connection with `code` (default 1006), unclean. */
   abandon(code = ABNORMAL_CLOSURE, reason = ''): void {
     if (this.#ended) return;
     this.#end();
-    terminate(this.socket, code === ABNORMAL_CLOSURE ? undefined : code, reason);
+    terminate(this.#socket, code === ABNORMAL_CLOSURE ? undefined : code, reason);
     this.#observer.close({ type: 'close', code, reason, wasClean: false });
   }
 
   /** @internal The one entry point of the socket's events. */
   handle(type: SocketEventType, event: NativeEvent): void {
-    switch (type) {
-      case 'message':
-        this.#observer.message(event);
-        return;
-      case 'open':
-        if (this.#closing !== undefined) {
-          // Some wrappers open after close() was called; browsers and ws never do. Close it again.
-          const { code, reason } = this.#closing;
-          try {
-            this.socket.close(code, reason);
-          } catch {
-            this.abandon(code, reason);
-          }
-          return;
-        }
-        this.#clearTimer();
-        this.openedAt = Date.now();
-        this.#observer.open(this);
-        return;
-      case 'error':
-        // Closing a socket that is still connecting makes the runtime report the abandoned
-        // handshake as an error: it is not one.
-        if (this.#closing !== undefined) return;
-        this.#observer.error(event);
-        this.abandon();
-        return;
-      case 'close':
-        this.#end();
-        this.#observer.close(event);
-        return;
+    const observer = this.#observer;
+    if (type == 'message') observer.message(event);
+    else if (type == 'close') {
+      this.#end();
+      observer.close(event);
+    } else if (this.#closing) {
+      // Some wrappers open after close() was called; browsers and ws never do: close it again.
+      // And closing a socket that is still connecting makes the runtime report the abandoned
+      // handshake as an error: it is not one.
+      if (type == 'open') this.#sendClose();
+    } else if (type == 'open') {
+      clearTimeout(this.#timer);
+      this.openedAt = Date.now();
+      observer.open(this);
+    } else {
+      observer.error(event);
+      this.abandon();
     }
   }
 
   /** How `console.log` and `util.inspect` show the connection in Node: its URL with credentials redacted, never the runtime socket. */
   [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
-    const fields = { url: this.#shownUrl, readyState: this.#socket.readyState, ended: this.#ended };
-    return inspectSummary('Connection', fields, options, inspect);
+    return inspectSummary('Connection', { url: this.#url, readyState: this.#socket.readyState, ended: this.#ended }, options, inspect);
+  }
+
+  /** Sends the close frame close() was asked for; a socket that refuses is dropped. */
+  #sendClose(): void {
+    try {
+      this.#socket.close(...this.#closing!);
+    } catch {
+      this.abandon(...this.#closing!);
+    }
   }
 
   #end(): void {
     this.#ended = true;
-    this.#clearTimer();
+    clearTimeout(this.#timer);
     if (this.#listening !== false) unlisten(this.#socket, this.#listening);
     this.#listening = false;
-  }
-
-  #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { emitterBacklog, listenEmitter, terminateEmitter, unlistenEmitter } from './emitter-socket.js';
 import type { SocketEventType } from './events.js';
 
 /** A listener of the runtime's socket events. */
@@ -72,104 +73,47 @@ export interface NativeEventSink {
 
 // Listen for 'error' first: a ws socket with no error listener crashes the process.
 const TYPES: readonly SocketEventType[] = ['error', 'open', 'message', 'close'];
-// 1006: a connection that ended without a close frame, the one unclean close.
-const ABNORMAL_CLOSURE = 1006;
-
-// Where a ws socket points back to whoever listens to it.
-const SINK = Symbol('reactive-websocket sink');
-
-/** A socket that is also a Node EventEmitter, as `ws`'s is: its own events skip the DOM-style wrappers. */
-interface EmitterSocket extends WebSocketLike {
-  on(event: string, listener: (this: EmitterSocket, ...args: never[]) => void): unknown;
-  off(event: string, listener: (this: EmitterSocket, ...args: never[]) => void): unknown;
-  terminate(): void;
-  [SINK]?: NativeEventSink | undefined;
-}
-
-// ws's own events, translated to the DOM shape. Shared by every socket (ws calls them with the
-// socket as `this`), so a connection allocates no listener. Text arrives as a Buffer and is
-// decoded as ws's DOM layer would.
-const EMITTER_LISTENERS: ReadonlyArray<readonly [SocketEventType, (this: EmitterSocket, ...args: never[]) => void]> = [
-  [
-    'error',
-    function (this: EmitterSocket, error: Error) {
-      this[SINK]?.handle('error', { type: 'error', message: error.message, error });
-    },
-  ],
-  [
-    'open',
-    function (this: EmitterSocket) {
-      this[SINK]?.handle('open', { type: 'open' });
-    },
-  ],
-  [
-    'message',
-    function (this: EmitterSocket, data: Buffer, isBinary: boolean) {
-      this[SINK]?.handle('message', { type: 'message', data: isBinary ? data : data.toString() });
-    },
-  ],
-  [
-    'close',
-    function (this: EmitterSocket, code: number, reason: Buffer) {
-      this[SINK]?.handle('close', { type: 'close', code, reason: reason.toString(), wasClean: code !== ABNORMAL_CLOSURE });
-    },
-  ],
-];
-
-function isEmitterSocket(socket: WebSocketLike): socket is EmitterSocket {
-  const candidate = socket as Partial<EmitterSocket>;
-  return typeof candidate.on === 'function' && typeof candidate.off === 'function' && typeof candidate.terminate === 'function';
-}
 
 /** What {@link unlisten} needs to remove the listeners {@link listen} added: nothing for `ws`'s shared ones. */
 export type Listening = readonly NativeListener[] | undefined;
 
 /**
  * Listens to every event of a socket, 'error' first, whichever way it dispatches them: `ws`'s
- * emitter events (cheaper than its DOM-style ones, which wrap every listener and build a
- * `MessageEvent` per message), else `addEventListener`, else the `on*` properties.
+ * emitter events (in Node; see `emitter-socket.ts`), else `addEventListener`, else the `on*`
+ * properties.
  *
  * @returns what {@link unlisten} takes to remove them.
  * @throws TypeError for an object that offers none of the three ways.
  */
 export function listen(socket: WebSocketLike, sink: NativeEventSink): Listening {
-  if (isEmitterSocket(socket)) {
-    socket[SINK] = sink;
-    for (const [type, listener] of EMITTER_LISTENERS) socket.on(type, listener);
-    return undefined;
-  }
-  // One listener per type, so an event dispatched without a `type` is still known.
-  const listeners = TYPES.map(
-    (type): NativeListener =>
-      (event) =>
-        sink.handle(type, event ?? {}),
-  );
-  if (hasEventTarget(socket)) {
-    for (let i = 0; i < TYPES.length; i++) socket.addEventListener!(TYPES[i], listeners[i]);
-    return listeners;
-  }
-  if (!('onmessage' in socket)) {
+  if (listenEmitter(socket, sink)) return undefined;
+  const target = hasEventTarget(socket);
+  if (!target && !('onmessage' in socket)) {
     throw new TypeError(
       'reactive-websocket: the WebSocketCtor made an object with neither addEventListener nor onopen/onmessage/onerror/onclose; pass a WebSocket constructor.',
     );
   }
-  const handlers = socket as unknown as Record<string, NativeListener | null>;
-  for (let i = 0; i < TYPES.length; i++) handlers[`on${TYPES[i]}`] = listeners[i]!;
-  return listeners;
+  // One listener per type, so an event dispatched without a `type` is still known.
+  return TYPES.map((type) => {
+    const listener: NativeListener = (event) => sink.handle(type, event ?? {});
+    if (target) socket.addEventListener!(type, listener);
+    else (socket as unknown as Handlers)[`on${type}`] = listener;
+    return listener;
+  });
 }
 
 /** Removes every listener {@link listen} added to a socket. */
 export function unlisten(socket: WebSocketLike, listening: Listening): void {
-  if (isEmitterSocket(socket)) {
-    for (const [type, listener] of EMITTER_LISTENERS) socket.off(type, listener);
-    socket[SINK] = undefined;
-  } else if (listening !== undefined && hasEventTarget(socket)) {
-    for (let i = 0; i < TYPES.length; i++) socket.removeEventListener!(TYPES[i], listening[i]);
-  } else if (listening !== undefined) {
-    const handlers = socket as unknown as Record<string, NativeListener | null>;
-    for (const type of TYPES) handlers[`on${type}`] = null;
-  }
+  if (unlistenEmitter(socket) || listening === undefined) return;
+  const target = hasEventTarget(socket);
+  TYPES.forEach((type, i) => {
+    if (target) socket.removeEventListener!(type, listening[i]);
+    else (socket as unknown as Handlers)[`on${type}`] = null;
+  });
 }
+
+/** A socket's `on*` properties, by name. */
+type Handlers = Record<string, NativeListener | null>;
 
 function hasEventTarget(socket: WebSocketLike): boolean {
   return typeof socket.addEventListener === 'function' && typeof socket.removeEventListener === 'function';
@@ -180,22 +124,12 @@ function hasEventTarget(socket: WebSocketLike): boolean {
  * (`ws`), else `close()`. Whatever it still reports is ignored; a throw is returned, not thrown.
  */
 export function terminate(socket: WebSocketLike, code?: number, reason?: string): unknown {
-  // A ws socket with no 'error' listener crashes the process on a late error.
-  if (isEmitterSocket(socket)) socket.on('error', IGNORE);
   try {
-    if (isEmitterSocket(socket)) socket.terminate();
-    else socket.close(code, reason);
+    if (!terminateEmitter(socket)) socket.close(code, reason);
     return undefined;
   } catch (error) {
     return error;
   }
-}
-
-function IGNORE(): void {}
-
-/** A `ws` socket's TCP connection, as far as `outgoingBacklog` reads it (private to `ws` and Node: read defensively). */
-interface WithTcpHandle {
-  readonly _socket?: { readonly _handle?: { readonly writeQueueSize?: unknown } | null } | null;
 }
 
 /**
@@ -206,10 +140,7 @@ interface WithTcpHandle {
  * ticks, never per message.
  */
 export function outgoingBacklog(socket: WebSocketLike): number {
-  const buffered = socket.bufferedAmount;
-  if (!isEmitterSocket(socket)) return buffered;
-  const queue = (socket as WithTcpHandle)._socket?._handle?.writeQueueSize;
-  return typeof queue === 'number' ? buffered + queue : buffered;
+  return socket.bufferedAmount + emitterBacklog(socket);
 }
 
 /** What the runtime said about an error event, if anything (browsers say nothing). */

@@ -31,4 +31,27 @@ describe('the layout of lib/', () => {
     expect(imports('facade.ts').filter((name) => !allowed.includes(name))).toEqual([]);
     expect(source('facade.ts')).not.toMatch(/\['#|\(socket as unknown|@internal/);
   });
+
+  // A browser stand-in (see package.json's `browser` field) must offer what its Node module does.
+  const standIns = files.filter((name) => name.endsWith('.browser.ts'));
+
+  it('has the browser stand-ins package.json maps, and no other', () => {
+    const browser = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { browser: Record<string, string> })
+      .browser;
+    const expected = Object.fromEntries(
+      ['esm', 'cjs'].flatMap((format) =>
+        standIns.map((name) => [
+          `./dist/${format}/${name.replace('.browser.ts', '.js')}`,
+          `./dist/${format}/${name.replace('.ts', '.js')}`,
+        ]),
+      ),
+    );
+    expect(browser).toEqual(expected);
+    expect(standIns.length).toBeGreaterThan(0);
+  });
+
+  it.each(standIns)('gives %s the same exports as the module it stands in for', (name) => {
+    const exported = (file: string): string[] => Object.keys(require(join(LIB, file)) as object).sort();
+    expect(exported(name)).toEqual(exported(name.replace('.browser.ts', '.ts')));
+  });
 });

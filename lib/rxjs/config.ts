@@ -114,13 +114,13 @@ export interface ExtensionContext<Out> {
 /** @internal Where `resilient()` puts what it adds, in a config `webSocket()` accepts. */
 export const EXTENSION: unique symbol = Symbol('reactive-websocket extension');
 
-// RxJS's options. reconnect, heartbeat, buffer and delivery come through resilient(), under EXTENSION.
-const OPTION = /^(url|protocol|binaryType|WebSocketCtor|(de)?serializer|(open|close|closing)Observer)$/;
+// This library's own options, which only resilient() adds: webSocket() would ignore them.
+const RESILIENCE_OPTIONS = ['reconnect', 'heartbeat', 'buffer', 'delivery'];
 
 /**
- * @internal Checks a URL or config: the options are RxJS's.
+ * @internal Checks a URL or config.
  * @returns the config, and the constructor to make each socket with.
- * @throws TypeError for an unknown option.
+ * @throws TypeError for `reconnect`, `heartbeat`, `buffer` or `delivery` given without `resilient()`.
  * @throws NotImplementedError when no `WebSocketCtor` is given and the runtime has no `WebSocket`.
  */
 export function resolveSubjectConfig<In, Out>(
@@ -128,17 +128,13 @@ export function resolveSubjectConfig<In, Out>(
 ): [config: ExtendedConfig<In, Out>, WebSocketCtor: WebSocketConstructor] {
   const config: ExtendedConfig<In, Out> =
     typeof urlOrConfig == 'object' && !(urlOrConfig instanceof URL) ? urlOrConfig : { url: urlOrConfig };
-  for (const key of Object.keys(config)) {
-    if (!OPTION.test(key)) {
-      throw new TypeError(
-        `reactive-websocket: unknown option ${JSON.stringify(key)}; for reconnect, heartbeat, buffer and delivery use resilient().`,
-      );
-    }
+  for (const key of RESILIENCE_OPTIONS) {
+    if (key in config) throw new TypeError(`reactive-websocket: ${key} needs resilient(): webSocket(resilient({ url, ${key} })).`);
   }
   const given = config.WebSocketCtor ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!given) {
     throw new NotImplementedError(
-      "reactive-websocket: no WebSocket constructor can be found; pass one as WebSocketCtor (before Node 22: WebSocket from 'ws').",
+      "reactive-websocket: no WebSocket constructor can be found; pass one as WebSocketCtor (in Node before 22: WebSocket from 'ws').",
     );
   }
   // RxJS sets on* properties on whatever the constructor made; the connection listens that way only

@@ -80,14 +80,16 @@ describe('connecting', () => {
     expect(() => webSocket('ws://example.test/')).toThrow(/no WebSocket constructor can be found.*WebSocketCtor.*'ws'/);
   });
 
-  it('throws a TypeError for an unknown option, pointing to resilient() for this library’s own', () => {
-    expect(() => webSocket({ url: 'ws://x', WebSocketCtor: Ctor, reconnect: true } as WebSocketSubjectConfig<unknown>)).toThrow(
-      /unknown option "reconnect".*resilient\(\)/,
-    );
-    expect(() => webSocket({ url: 'ws://x', WebSocketCtor: Ctor, protocols: ['a'] } as WebSocketSubjectConfig<unknown>)).toThrow(
-      /unknown option "protocols"/,
-    );
-  });
+  it.each(['reconnect', 'heartbeat', 'buffer', 'delivery'])(
+    'throws a TypeError for %s given without resilient(), showing how to wrap it',
+    (key) => {
+      const config = { url: 'ws://x', WebSocketCtor: Ctor, [key]: true } as WebSocketSubjectConfig<unknown>;
+      expect(() => webSocket(config)).toThrow(TypeError);
+      expect(() => webSocket(config)).toThrow(`${key} needs resilient(): webSocket(resilient({ url, ${key} }))`);
+      // Nothing was made.
+      expect(MockSocket.made).toHaveLength(0);
+    },
+  );
 
   it('accepts a plain factory function as WebSocketCtor, calling it without new', () => {
     const factory = (url: string) => new MockSocket(url);
