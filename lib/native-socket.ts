@@ -90,7 +90,7 @@ export function listen(socket: WebSocketLike, sink: NativeEventSink): Listening 
   const target = hasEventTarget(socket);
   if (!target && !('onmessage' in socket)) {
     throw new TypeError(
-      'reactive-websocket: the WebSocketCtor made an object with neither addEventListener nor onopen/onmessage/onerror/onclose; pass a WebSocket constructor.',
+      'reactive-websocket: the WebSocketCtor made an object with neither addEventListener nor onmessage; pass a WebSocket constructor.',
     );
   }
   // One listener per type, so an event dispatched without a `type` is still known.

@@ -96,10 +96,10 @@ export interface WebSocketSubjectConfig<In, Out = In> {
 
 /** @internal A config as `resilient()` returns it: with what it adds, under {@link EXTENSION}. */
 export type ExtendedConfig<In, Out> = WebSocketSubjectConfig<In, Out> & {
-  readonly [EXTENSION]?: (context: ExtensionContext<Out>) => Extension<In, Out>;
+  readonly [EXTENSION]?: (serializer: (value: Out) => unknown, encode: (value: Out) => WebSocketData) => Extension<In, Out>;
 };
 
-/** @internal What the core gives an extension when it makes it. */
+/** @internal What an extension is made with: what the subject gives it (the serializer), and what its config says. */
 export interface ExtensionContext<Out> {
   /** The serializer as given (or `JSON.stringify`). */
   readonly serializer: (value: Out) => unknown;
@@ -139,9 +139,9 @@ export function resolveSubjectConfig<In, Out>(
   }
   // RxJS sets on* properties on whatever the constructor made; the connection listens that way only
   // to an object that has them, so a bare test double is given them. A factory that is not a class
-  // (an arrow function, as RxJS's own tests pass) is called without `new`.
-  const WebSocketCtor = function (url: string, protocols?: string | string[]): WebSocketLike {
-    const args = (protocols === undefined ? [url] : [url, protocols]) as [string];
+  // (an arrow function, as RxJS's own tests pass) is called without `new`. The arguments pass as
+  // they came: the protocols are left out of the call when there are none.
+  const WebSocketCtor = function (...args: [string]): WebSocketLike {
     const socket = given.prototype ? new (given as WebSocketConstructor)(...args) : (given as (...a: unknown[]) => WebSocketLike)(...args);
     if (!('onmessage' in socket)) socket.onmessage = null;
     return socket;

@@ -1,7 +1,7 @@
 import type { Subscriber } from 'rxjs';
 import { resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../backoff.js';
 import { CLOSE_CODE_HEARTBEAT_TIMEOUT } from '../close-code.js';
-import type { Serializer } from '../codec.js';
+import type { Serializer, WebSocketData } from '../codec.js';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from '../connection.js';
 import { resolveDeliveryConfig, type DeliveryConfig } from '../delivery.js';
 import { ReconnectError } from '../errors.js';
@@ -87,7 +87,9 @@ export function resilient<In, Out = In>(config: ResilientWebSocketSubjectConfig<
     reconnectObserver,
     droppedObserver,
   };
-  return { ...core, [EXTENSION]: (context: ExtensionContext<Out>) => new Resilience(settings, context) } as WebSocketSubjectConfig<In, Out>;
+  const extend = (serializer: (value: Out) => unknown, encode: (value: Out) => WebSocketData): Resilience<In, Out> =>
+    new Resilience(settings, { serializer, encode, url: String(core.url), closeObserver: core.closeObserver });
+  return { ...core, [EXTENSION]: extend } as WebSocketSubjectConfig<In, Out>;
 }
 
 /** A live `multiplex` subscription. */

@@ -68,13 +68,13 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
     this.#config = config;
     this.#WebSocketCtor = WebSocketCtor;
     // Called with the config as `this`, as RxJS calls them.
-    const serializer = config.serializer?.bind(config) ?? ((value: Out): string => JSON.stringify(value));
+    const serializer = (config.serializer?.bind(config) ?? JSON.stringify) as (value: Out) => WebSocketData | undefined;
     const encode = (value: Out): WebSocketData => {
       const data = serializer(value);
       if (data === undefined) throw new TypeError('reactive-websocket: the serializer returned undefined; nothing was sent.');
       return data;
     };
-    this.#extension = config[EXTENSION]?.({ serializer, encode, url: String(config.url), closeObserver: config.closeObserver });
+    this.#extension = config[EXTENSION]?.(serializer, encode);
     this.#outgoing = this.#extension?.outgoing ?? new Queue(encode);
   }
 
