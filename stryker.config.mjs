@@ -1,11 +1,26 @@
-// Mutation testing of the small, pure modules: `npm run mutate` (not part of `npm test`; it takes minutes).
-// The composed core (session.ts, reactive-websocket.ts) is covered by the integration specs instead.
+// Mutation testing of the small modules and the connection primitive: `npm run mutate` (not part of
+// `npm test`; it takes most of an hour on 2 cores). The composed core (session.ts,
+// reactive-websocket.ts) is covered by the integration specs instead.
 import baseJestConfig from './jest.config.js';
 
 /** The modules mutated, each with the unit spec that covers it (spec/ mirrors lib/). */
-const modules = ['backoff', 'outbox', 'heartbeat', 'close-code', 'url', 'codec', 'fanout', 'facade', 'events', 'errors'];
+const modules = [
+  'backoff',
+  'outbox',
+  'heartbeat',
+  'close-code',
+  'url',
+  'codec',
+  'fanout',
+  'facade',
+  'events',
+  'errors',
+  'connection',
+  'native-socket',
+  'lifecycle',
+];
 /** Unit specs of the same modules kept in files of their own. */
-const extraSpecs = ['heartbeat-upload', 'facade-unbind', 'messages'];
+const extraSpecs = ['heartbeat-upload', 'facade-unbind', 'messages', 'binary-copy', 'state-machine', 'safety-net'];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
