@@ -116,7 +116,7 @@ export function resolveConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSo
   }
   if (lazy !== undefined && typeof lazy !== 'boolean') fail(`lazy must be true or false, not ${describeType(lazy)}`);
   const connectTimeout = config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
-  check(connectTimeout > 0, 'connectTimeout', connectTimeout, 'a number of ms above 0, or Infinity');
+  check(typeof connectTimeout == 'number' && connectTimeout > 0, 'connectTimeout', connectTimeout, 'a number of ms above 0, or Infinity');
   const urlProvider = typeof url === 'function' ? url : undefined;
   const protocolsProvider = typeof protocols === 'function' ? protocols : undefined;
   return {

@@ -143,6 +143,7 @@ describe('construction', () => {
     [{ url: URL_, delivery: true }, TypeError, /delivery must be an object such as \{ id, ackOf \}/],
     [{ url: URL_, connectTimeout: 0 }, RangeError, /connectTimeout must be a number of ms above 0/],
     [{ url: URL_, connectTimeout: '5s' }, TypeError, /connectTimeout must be/],
+    [{ url: URL_, connectTimeout: '5000' }, TypeError, /connectTimeout must be a number of ms above 0, or Infinity, not "5000"/],
     [{ url: URL_, reconnect: { initialDelay: -1 } }, RangeError, /reconnect.initialDelay/],
     [{ url: URL_, heartbeat: { interval: 0, timeout: 1, message: 'p' } }, RangeError, /heartbeat.interval/],
     [{ url: URL_, buffer: { overflow: 'drop' } }, TypeError, /buffer.overflow "drop"/],

@@ -115,12 +115,12 @@ export interface ExtensionContext<Out> {
 export const EXTENSION: unique symbol = Symbol('reactive-websocket extension');
 
 // This library's own options, which only resilient() adds: webSocket() would ignore them.
-const RESILIENCE_OPTIONS = ['reconnect', 'heartbeat', 'buffer', 'delivery'];
+const RESILIENCE_OPTIONS = ['reconnect', 'connectTimeout', 'heartbeat', 'buffer', 'delivery'];
 
 /**
  * @internal Checks a URL or config.
  * @returns the config, and the constructor to make each socket with.
- * @throws TypeError for `reconnect`, `heartbeat`, `buffer` or `delivery` given without `resilient()`.
+ * @throws TypeError for `reconnect`, `connectTimeout`, `heartbeat`, `buffer` or `delivery` given without `resilient()`.
  * @throws NotImplementedError when no `WebSocketCtor` is given and the runtime has no `WebSocket`.
  */
 export function resolveSubjectConfig<In, Out>(

@@ -1,5 +1,5 @@
 import type { Subscriber } from 'rxjs';
-import { resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../backoff.js';
+import { check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../backoff.js';
 import { CLOSE_CODE_HEARTBEAT_TIMEOUT } from '../close-code.js';
 import type { Serializer, WebSocketData } from '../codec.js';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from '../connection.js';
@@ -16,9 +16,12 @@ import { EXTENSION, type EventObserver, type ExtensionContext, type WebSocketSub
 import type { ConnectionLike, Extension, Outgoing } from './extension.js';
 import { Queue } from './queue.js';
 
+// As ReactiveWebSocket's default.
+const DEFAULT_CONNECT_TIMEOUT = 10_000;
+
 /**
- * The settings of {@link webSocket} plus this library's resilience, all off unless given: what
- * {@link resilient} takes.
+ * The settings of {@link webSocket} plus this library's resilience, all off unless given (but for
+ * a 10 s `connectTimeout`): what {@link resilient} takes.
  *
  * @typeParam In - the type of decoded incoming messages.
  * @typeParam Out - the type of outgoing values before encoding.
@@ -33,6 +36,13 @@ export interface ResilientWebSocketSubjectConfig<In, Out = In> extends WebSocket
    * When attempts run out, subscribers error with a `ReconnectError`. Default: off.
    */
   reconnect?: boolean | ReconnectConfig;
+  /**
+   * How long (ms) a socket may stay connecting before the attempt is dropped: an error (and, with
+   * `reconnect`, another attempt). A server that accepts the TCP connection but never answers the
+   * handshake would otherwise hold an attempt forever. Default: 10,000, as `ReactiveWebSocket`'s;
+   * `Infinity` waits as long as the runtime does.
+   */
+  connectTimeout?: number;
   /** Ping when idle and drop a connection that stays silent (close code 4010), which `reconnect` then replaces. Default: off. */
   heartbeat?: HeartbeatConfig<In, Out>;
   /**
@@ -51,6 +61,7 @@ export interface ResilientWebSocketSubjectConfig<In, Out = In> extends WebSocket
 
 interface Settings<In, Out> {
   readonly reconnect: ResolvedReconnectConfig | undefined;
+  readonly connectTimeout: number;
   readonly heartbeat: HeartbeatConfig<In, Out> | undefined;
   readonly buffer: ReturnType<typeof resolveBufferConfig> | undefined;
   readonly delivery: ReturnType<typeof resolveDeliveryConfig<In, Out>>;
@@ -59,9 +70,9 @@ interface Settings<In, Out> {
 }
 
 /**
- * Adds this library's `reconnect`, `heartbeat`, `buffer` and `delivery` to a {@link webSocket}
- * config. They live here, not in `webSocket()`, so that a plain drop-in stays smaller than RxJS's
- * own `webSocket`: a bundle includes them only where `resilient` is imported.
+ * Adds this library's `reconnect`, `connectTimeout`, `heartbeat`, `buffer` and `delivery` to a
+ * {@link webSocket} config. They live here, not in `webSocket()`, so that a bundle includes them
+ * only where `resilient` is imported.
  *
  * @example
  * import { webSocket, resilient } from 'reactive-websocket/rxjs';
@@ -77,9 +88,20 @@ export function resilient<In, Out = In>(config: ResilientWebSocketSubjectConfig<
   if (config === null || typeof config !== 'object') {
     throw new TypeError(`reactive-websocket: resilient() takes a config such as { url, reconnect: true }, not ${String(config)}.`);
   }
-  const { reconnect, heartbeat, buffer, delivery, reconnectObserver, droppedObserver, ...core } = config;
+  const {
+    reconnect,
+    connectTimeout = DEFAULT_CONNECT_TIMEOUT,
+    heartbeat,
+    buffer,
+    delivery,
+    reconnectObserver,
+    droppedObserver,
+    ...core
+  } = config;
+  check(typeof connectTimeout == 'number' && connectTimeout > 0, 'connectTimeout', connectTimeout, 'a number of ms above 0, or Infinity');
   const settings: Settings<In, Out> = {
     reconnect: resolveReconnectConfig(reconnect, false),
+    connectTimeout,
     heartbeat: validateHeartbeatConfig(heartbeat),
     // Delivery keeps values in the outbox until acknowledged, so it needs one even without `buffer`.
     buffer: buffer === undefined && delivery === undefined ? undefined : resolveBufferConfig(buffer),
@@ -198,38 +220,41 @@ class ResilientConnection<In, Out> implements ConnectionLike {
   /** @throws what the constructor throws, on the first attempt only: later, it ends the session as an error. */
   #connect(): void {
     const { settings } = this.resilience;
-    this.#connection = new Connection(this.options, {
-      open: (connection) => {
-        this.resilience.attach(this, connection.socket);
-        const heartbeat = settings.heartbeat;
-        if (heartbeat) {
-          this.#heartbeat = new Heartbeat(
-            heartbeat.interval,
-            heartbeat.timeout,
-            () => {
-              try {
-                const { message } = heartbeat;
-                connection.socket.send(
-                  this.resilience.context.encode(typeof message == 'function' ? (message as () => Out)() : message) as string,
-                );
-              } catch (error) {
-                reportError(error);
-              }
-            },
-            () => connection.abandon(CLOSE_CODE_HEARTBEAT_TIMEOUT, 'heartbeat timeout'),
-          );
-          this.#heartbeat.start();
-        }
-        this.observer.open(connection);
+    this.#connection = new Connection(
+      { ...this.options, connectTimeout: settings.connectTimeout },
+      {
+        open: (connection) => {
+          this.resilience.attach(this, connection.socket);
+          const heartbeat = settings.heartbeat;
+          if (heartbeat) {
+            this.#heartbeat = new Heartbeat(
+              heartbeat.interval,
+              heartbeat.timeout,
+              () => {
+                try {
+                  const { message } = heartbeat;
+                  connection.socket.send(
+                    this.resilience.context.encode(typeof message == 'function' ? (message as () => Out)() : message) as string,
+                  );
+                } catch (error) {
+                  reportError(error);
+                }
+              },
+              () => connection.abandon(CLOSE_CODE_HEARTBEAT_TIMEOUT, 'heartbeat timeout'),
+            );
+            this.#heartbeat.start();
+          }
+          this.observer.open(connection);
+        },
+        message: (event) => {
+          this.#heartbeat?.received();
+          this.observer.message(event);
+        },
+        // With reconnect on, the close that follows decides.
+        error: (event) => settings.reconnect || this.observer.error(event),
+        close: (event) => this.#closed(event),
       },
-      message: (event) => {
-        this.#heartbeat?.received();
-        this.observer.message(event);
-      },
-      // With reconnect on, the close that follows decides.
-      error: (event) => settings.reconnect || this.observer.error(event),
-      close: (event) => this.#closed(event),
-    });
+    );
   }
 
   #closed(event: NativeEvent): void {

@@ -56,7 +56,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
 
   /**
    * @param urlOrConfig - the URL, or the {@link WebSocketSubjectConfig}.
-   * @throws TypeError for `reconnect`, `heartbeat`, `buffer` or `delivery` given without `resilient()`.
+   * @throws TypeError for `reconnect`, `connectTimeout`, `heartbeat`, `buffer` or `delivery` given without `resilient()`.
    * @throws NotImplementedError when no `WebSocketCtor` is given and the runtime has no `WebSocket`.
    */
   constructor(urlOrConfig: string | URL | WebSocketSubjectConfig<In, Out>) {

@@ -11,7 +11,7 @@ import { WebSocketSubject } from './web-socket-subject.js';
  * @typeParam In - the type of decoded incoming messages.
  * @typeParam Out - the type of outgoing values before encoding (default: `In`).
  * @param urlOrConfig - the URL (passed to the constructor as given), or a {@link WebSocketSubjectConfig}.
- * @throws TypeError for `reconnect`, `heartbeat`, `buffer` or `delivery` given without `resilient()`.
+ * @throws TypeError for `reconnect`, `connectTimeout`, `heartbeat`, `buffer` or `delivery` given without `resilient()`.
  * @throws NotImplementedError when no `WebSocketCtor` is given and the runtime has no `WebSocket`.
  *
  * @example

@@ -6,6 +6,7 @@ import { retry } from 'rxjs';
 import { WebSocket } from 'ws';
 import { resilient, webSocket, type WebSocketConstructor } from '../../lib/rxjs.js';
 import { startTopicServer, type TopicServer } from '../rxjs/topic-server.js';
+import { ChaosProxy } from '../support/chaos-proxy.js';
 import { until } from '../support/wait.js';
 
 type Update = { topic: string; n: number };
@@ -98,4 +99,35 @@ it('errors subscribers with the runtime’s error event when the server refuses 
   expect(error).toMatchObject({ type: 'error', message: expect.stringMatching(/ECONNREFUSED/) as string });
   expect(closes[0]).toMatchObject({ code: 1006, wasClean: false });
   server = await startTopicServer();
+});
+
+it('with resilient({ reconnect, connectTimeout }), drops a handshake the server never answers and subscribes the topic on the next attempt', async () => {
+  const proxy = await ChaosProxy.start(Number(new URL(server.url).port));
+  try {
+    proxy.acceptButNeverUpgrade();
+    const errors: unknown[] = [];
+    const reconnects: Array<{ attempt: number }> = [];
+    const subject = webSocket<Update, unknown>(
+      resilient({
+        url: proxy.url,
+        WebSocketCtor: WS,
+        connectTimeout: 300,
+        reconnect: { initialDelay: 50, maxDelay: 50 },
+        reconnectObserver: { next: (event) => reconnects.push(event) },
+      }),
+    );
+    const got: number[] = [];
+    const subscription = topic(subject, 'a').subscribe({ next: (u) => got.push(u.n), error: (error: unknown) => errors.push(error) });
+    await until(() => reconnects.length === 1, 3000, 'the hanging attempt to be dropped and another scheduled');
+    // The dropped attempt's TCP connection is gone, not left half-open.
+    await until(() => proxy.open <= 1, 3000, 'the dropped connection to close');
+    proxy.heal();
+    await until(() => got.length === 1, 5000, 'the topic to answer once a handshake completes');
+    expect(server.log).toEqual(['1 sub a']);
+    expect(errors).toEqual([]);
+    subscription.unsubscribe();
+    await until(() => server.closeCodes.get(1) === 1000, 5000, 'the socket to close with 1000');
+  } finally {
+    await proxy.close();
+  }
 });

@@ -53,6 +53,9 @@ describe('resilient()', () => {
     expect(() => resilient({ url: 'ws://x', buffer: { limit: 0 } })).toThrow(/buffer\.limit must be/);
     expect(() => resilient({ url: 'ws://x', heartbeat: { interval: 0, timeout: 1, message: 'ping' } })).toThrow(/heartbeat\.interval/);
     expect(() => resilient(null as never)).toThrow(TypeError);
+    for (const connectTimeout of [0, -1, Number.NaN, '5000' as never]) {
+      expect(() => resilient({ url: 'ws://x', connectTimeout })).toThrow(/connectTimeout must be a number of ms above 0, or Infinity/);
+    }
   });
 
   it('leaves the config it was given untouched, and behaves as webSocket() without settings', () => {
@@ -186,6 +189,34 @@ describe('reconnect', () => {
     expect(seen.error).toBeUndefined();
     jest.runOnlyPendingTimers();
     expect(MockSocket.made).toHaveLength(2);
+  });
+});
+
+describe('connectTimeout', () => {
+  it('drops an attempt still connecting after 10 s by default and, with reconnect, tries again', () => {
+    const ws = subject({ reconnect: NOW });
+    const seen = record(ws);
+    jest.advanceTimersByTime(9_999);
+    expect(MockSocket.made).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    // The dropped socket was closed, and a new attempt follows on the next tick.
+    expect(MockSocket.made[0].closes).toHaveLength(1);
+    jest.runOnlyPendingTimers();
+    expect(MockSocket.made).toHaveLength(2);
+    MockSocket.last.open();
+    MockSocket.last.receive(JSON.stringify({ topic: 'a' }));
+    expect(seen).toMatchObject({ values: [{ topic: 'a' }], error: undefined, completed: false });
+  });
+
+  it('without reconnect, errors the subscribers with the timeout, as a runtime error would', () => {
+    const seen = record(subject({ connectTimeout: 500 }));
+    jest.advanceTimersByTime(500);
+    expect(seen.error).toMatchObject({ type: 'error', message: 'the connection did not open within 500 ms (connectTimeout)' });
+  });
+
+  it('waits as long as the runtime does with Infinity', () => {
+    record(subject({ connectTimeout: Infinity }));
+    expect(jest.getTimerCount()).toBe(0);
   });
 });
 

@@ -80,7 +80,7 @@ describe('connecting', () => {
     expect(() => webSocket('ws://example.test/')).toThrow(/no WebSocket constructor can be found.*WebSocketCtor.*'ws'/);
   });
 
-  it.each(['reconnect', 'heartbeat', 'buffer', 'delivery'])(
+  it.each(['reconnect', 'connectTimeout', 'heartbeat', 'buffer', 'delivery'])(
     'throws a TypeError for %s given without resilient(), showing how to wrap it',
     (key) => {
       const config = { url: 'ws://x', WebSocketCtor: Ctor, [key]: true } as WebSocketSubjectConfig<unknown>;
