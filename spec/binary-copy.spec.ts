@@ -6,7 +6,7 @@
  */
 import { WebSocket } from 'ws';
 import { ReactiveWebSocket, type WebSocketData } from '../lib/index.js';
-import { fakeSockets } from './support/counting-socket.js';
+import { fakeSockets } from './support/fake-socket.js';
 import { startEchoServer, type EchoServer } from './support/echo-server.js';
 import { all, first, until } from './support/wait.js';
 
@@ -116,7 +116,7 @@ describe('what reaches the runtime socket', () => {
     expect(sent.byteLength).toBe(3);
     expect(bytesOf(sent)).toEqual([1, 0, 3]);
     socket.close();
-    made[0].closed({ code: 1000, reason: '', wasClean: true });
+    made[0].closed(1000);
   });
 
   it('hands a Blob over as it is (Blobs cannot change), and data sent on an open socket without a copy', () => {
@@ -130,6 +130,6 @@ describe('what reaches the runtime socket', () => {
     expect(made[0].sent[0]).toBe(blob);
     expect(made[0].sent[1]).toBe(direct);
     socket.close();
-    made[0].closed({ code: 1000, reason: '', wasClean: true });
+    made[0].closed(1000);
   });
 });

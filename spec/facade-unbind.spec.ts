@@ -4,7 +4,7 @@
  * Driven by a test double, so each event is dispatched synchronously at the test's word.
  */
 import { websocket, type CallbackWebSocket } from '../lib/index.js';
-import { fakeSockets, type FakeSocket } from './support/counting-socket.js';
+import { fakeSockets, type FakeSocket } from './support/fake-socket.js';
 
 const URL_ = 'ws://localhost:1237';
 
@@ -20,7 +20,7 @@ beforeEach(() => {
 
 afterEach(() => {
   ws.close();
-  native.closed({ code: 1000, reason: '', wasClean: true });
+  native.closed(1000);
   expect(ws.socket.state).toBe('closed');
   delete (globalThis as { reportError?: unknown }).reportError;
 });
@@ -62,7 +62,7 @@ describe('unbind during dispatch', () => {
     ws.bind('close', (event) => calls.push(`close:${event.code}`));
     native.receive('1');
     ws.close();
-    native.closed({ code: 1000, reason: '', wasClean: true });
+    native.closed(1000);
     expect(calls).toEqual(['message', 'close:1000']);
   });
 

@@ -11,7 +11,7 @@ import {
   type SocketState,
   type WebSocketConstructor,
 } from '../lib/index.js';
-import { FakeSocket, PropertySocket, scriptedCtor } from './support/fake-socket.js';
+import { FakeSocket, PropertySocket, fakeSockets } from './support/fake-socket.js';
 
 const URL_ = 'ws://127.0.0.1:9/lifecycle';
 
@@ -22,7 +22,7 @@ function nextTurn(): Promise<void> {
 
 /** A socket over test doubles, with every event and state recorded. */
 function watched<In = unknown, Out = unknown>(
-  Ctor: unknown,
+  WebSocketCtor: WebSocketConstructor,
   config: Omit<ReactiveWebSocketConfig<In, Out>, 'url' | 'WebSocketCtor'>,
 ): {
   socket: ReactiveWebSocket<In, Out>;
@@ -30,7 +30,7 @@ function watched<In = unknown, Out = unknown>(
   errors: Error[];
   closes: Array<{ code: number; reason: string }>;
 } {
-  const socket = new ReactiveWebSocket<In, Out>({ url: URL_, WebSocketCtor: Ctor as WebSocketConstructor, ...config });
+  const socket = new ReactiveWebSocket<In, Out>({ url: URL_, WebSocketCtor, ...config });
   const states: SocketState[] = [];
   const errors: Error[] = [];
   const closes: Array<{ code: number; reason: string }> = [];
@@ -52,8 +52,8 @@ describe('a socket that reports an error while connecting and never closes', () 
   });
 
   it('ends the attempt at once with one error and a 1006 close, long before connectTimeout', () => {
-    const { Ctor, sockets } = scriptedCtor((url) => new FakeSocket(url));
-    const { socket, states, errors, closes } = watched(Ctor, { reconnect: false, connectTimeout: 60_000 });
+    const { WebSocketCtor, made: sockets } = fakeSockets();
+    const { socket, states, errors, closes } = watched(WebSocketCtor, { reconnect: false, connectTimeout: 60_000 });
 
     sockets[0].dispatch('error', { type: 'error' });
 
@@ -64,7 +64,7 @@ describe('a socket that reports an error while connecting and never closes', () 
     expect(errors[0]).toBeInstanceOf(ConnectionError);
     // The runtime gave up on the socket; it is dropped, not left connecting.
     expect(sockets[0].closes).toHaveLength(1);
-    expect(sockets[0].listenerCount).toBe(0);
+    expect(sockets[0].listenerCount()).toBe(0);
     // No second, misleading "did not open within connectTimeout" error later.
     jest.advanceTimersByTime(60_000);
     expect(errors).toHaveLength(1);
@@ -72,8 +72,8 @@ describe('a socket that reports an error while connecting and never closes', () 
   });
 
   it('schedules the next attempt at once when reconnecting, not after connectTimeout', () => {
-    const { Ctor, sockets } = scriptedCtor((url) => new FakeSocket(url));
-    const { socket, states, errors } = watched(Ctor, { reconnect: { initialDelay: 100, maxDelay: 100 }, connectTimeout: 60_000 });
+    const { WebSocketCtor, made: sockets } = fakeSockets();
+    const { socket, states, errors } = watched(WebSocketCtor, { reconnect: { initialDelay: 100, maxDelay: 100 }, connectTimeout: 60_000 });
     const attempts: number[] = [];
     socket.reconnect$.subscribe(({ attempt }) => attempts.push(attempt));
 
@@ -95,8 +95,8 @@ describe('a socket that reports an error while connecting and never closes', () 
 
 describe('a socket that opens after close() was called', () => {
   it('never goes back to open, and closes that socket again', () => {
-    const { Ctor, sockets } = scriptedCtor((url) => new FakeSocket(url));
-    const { socket, states } = watched(Ctor, { reconnect: false });
+    const { WebSocketCtor, made: sockets } = fakeSockets();
+    const { socket, states } = watched(WebSocketCtor, { reconnect: false });
     const opens: unknown[] = [];
     socket.open$.subscribe((event) => opens.push(event));
 
@@ -119,8 +119,8 @@ describe('a socket that opens after close() was called', () => {
 
 describe('a lazy socket whose last subscriber leaves', () => {
   it('closes the runtime socket with 1000 when nothing else is asked for', async () => {
-    const { Ctor, sockets } = scriptedCtor((url) => new FakeSocket(url));
-    const { socket } = watched(Ctor, { lazy: true });
+    const { WebSocketCtor, made: sockets } = fakeSockets();
+    const { socket } = watched(WebSocketCtor, { lazy: true });
     const subscription = socket.messages$.subscribe();
     sockets[0].open();
 
@@ -133,8 +133,8 @@ describe('a lazy socket whose last subscriber leaves', () => {
   });
 
   it('closes the runtime socket only with the code and reason of a close() called in the same turn', async () => {
-    const { Ctor, sockets } = scriptedCtor((url) => new FakeSocket(url));
-    const { socket, states } = watched(Ctor, { lazy: true });
+    const { WebSocketCtor, made: sockets } = fakeSockets();
+    const { socket, states } = watched(WebSocketCtor, { lazy: true });
     const subscription = socket.messages$.subscribe();
     sockets[0].open();
 
@@ -150,8 +150,8 @@ describe('a lazy socket whose last subscriber leaves', () => {
 
 describe('sockets that dispatch events in other shapes', () => {
   it('opens, receives, sends and closes with a socket that has only on* properties', () => {
-    const { Ctor, sockets } = scriptedCtor((url) => new PropertySocket(url));
-    const { socket, states, errors, closes } = watched<string, string>(Ctor, { reconnect: false });
+    const { WebSocketCtor, made: sockets } = fakeSockets((url) => new PropertySocket(url));
+    const { socket, states, errors, closes } = watched<string, string>(WebSocketCtor, { reconnect: false });
     const messages: string[] = [];
     socket.messages$.subscribe((message) => messages.push(message));
 
@@ -172,8 +172,8 @@ describe('sockets that dispatch events in other shapes', () => {
   });
 
   it('knows each event dispatched without a type by the listener it reaches', () => {
-    const { Ctor, sockets } = scriptedCtor((url) => new FakeSocket(url));
-    const { socket, states, errors, closes } = watched<string, string>(Ctor, { reconnect: false });
+    const { WebSocketCtor, made: sockets } = fakeSockets();
+    const { socket, states, errors, closes } = watched<string, string>(WebSocketCtor, { reconnect: false });
     const messages: string[] = [];
     socket.messages$.subscribe((message) => messages.push(message));
 
@@ -182,7 +182,7 @@ describe('sockets that dispatch events in other shapes', () => {
     sockets[0].dispatch('message', { data: 'hello' });
     expect(messages).toEqual(['hello']);
 
-    sockets[0].closed(4003, 'server done', true, false);
+    sockets[0].closedWith({ code: 4003, reason: 'server done', wasClean: true });
     expect(closes).toEqual([{ code: 4003, reason: 'server done' }]);
     expect(states).toEqual(['connecting', 'open', 'closed']);
     expect(errors).toEqual([]);
@@ -203,8 +203,8 @@ function unusableSocket(): { readyState: number; closes: unknown[][]; send(): vo
 
 describe('a WebSocketCtor that does not make a usable socket', () => {
   it('closes the object it made, reports one failed attempt and ends closed', async () => {
-    const { Ctor, sockets } = scriptedCtor(() => unusableSocket());
-    const { states, errors, closes } = watched(Ctor, { reconnect: false });
+    const { WebSocketCtor, made: sockets } = fakeSockets(() => unusableSocket());
+    const { states, errors, closes } = watched(WebSocketCtor, { reconnect: false });
     await nextTurn();
 
     expect(sockets[0].closes).toHaveLength(1);
@@ -216,7 +216,7 @@ describe('a WebSocketCtor that does not make a usable socket', () => {
   });
 
   it('closes a socket whose binaryType cannot be set, and reports one failed attempt', async () => {
-    const { Ctor, sockets } = scriptedCtor((url) => {
+    const { WebSocketCtor, made: sockets } = fakeSockets((url) => {
       const socket = new FakeSocket(url);
       Object.defineProperty(socket, 'binaryType', {
         set() {
@@ -225,7 +225,7 @@ describe('a WebSocketCtor that does not make a usable socket', () => {
       });
       return socket;
     });
-    const { states, errors, closes } = watched(Ctor, { reconnect: false, binaryType: 'arraybuffer' });
+    const { states, errors, closes } = watched(WebSocketCtor, { reconnect: false, binaryType: 'arraybuffer' });
     await nextTurn();
 
     expect(sockets[0].closes).toHaveLength(1);
@@ -248,13 +248,16 @@ describe('a WebSocketCtor that does not make a usable socket', () => {
     async (_name, firstAttempt: () => { closes: unknown[][] }) => {
       const madeByFirstAttempt: Array<{ closes: unknown[][] }> = [];
       let calls = 0;
-      const { Ctor, sockets } = scriptedCtor((url): unknown => {
+      const { WebSocketCtor, made: sockets } = fakeSockets((url): unknown => {
         if (++calls > 1) return new FakeSocket(url);
         const made = firstAttempt();
         madeByFirstAttempt.push(made);
         return made;
       });
-      const { socket, states } = watched<string, string>(Ctor, { lazy: true, reconnect: { initialDelay: 60_000, maxDelay: 60_000 } });
+      const { socket, states } = watched<string, string>(WebSocketCtor, {
+        lazy: true,
+        reconnect: { initialDelay: 60_000, maxDelay: 60_000 },
+      });
       const errors: Error[] = [];
       const streamErrors: unknown[] = [];
 

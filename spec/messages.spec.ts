@@ -13,7 +13,7 @@ import {
   type ReactiveWebSocketConfig,
 } from '../lib/index.js';
 import { sentence } from '../lib/errors.js';
-import { fakeSockets, type FakeSocket } from './support/counting-socket.js';
+import { fakeSockets, type FakeSocket } from './support/fake-socket.js';
 import { until } from './support/wait.js';
 
 const URL_ = 'ws://localhost:1239/feed';
@@ -23,7 +23,7 @@ const made: Array<{ socket: Pick<ReactiveWebSocket, 'close' | 'state'>; natives:
 afterEach(() => {
   for (const { socket, natives } of made.splice(0)) {
     socket.close();
-    for (const native of natives) if (native.readyState !== 3) native.closed({ code: 1000, reason: '', wasClean: true });
+    for (const native of natives) if (native.readyState !== 3) native.closed(1000);
     expect(socket.state).toBe('closed');
   }
 });
@@ -74,7 +74,7 @@ describe('SocketClosedError thrown by send()', () => {
   it('after a server close with reconnect off, says reconnect is off and how to turn it on', () => {
     const { socket, last } = fakeSocket({ reconnect: false });
     last().open();
-    last().closed({ code: 4001, reason: 'bye', wasClean: true });
+    last().closed(4001, 'bye');
     const error = thrownBy(() => socket.send('x')) as SocketClosedError;
     expect(error.message).toMatch(
       /the socket to ws:\/\/localhost:1239\/feed was closed by the server with code 4001 \("bye"\), and reconnect is off/,
@@ -86,7 +86,7 @@ describe('SocketClosedError thrown by send()', () => {
   it('after a server close that shouldReconnect declined, says so and does not suggest turning reconnect on', () => {
     const { socket, last } = fakeSocket({ reconnect: { shouldReconnect: () => false } });
     last().open();
-    last().closed({ code: 4001, reason: '', wasClean: true });
+    last().closed(4001);
     const error = thrownBy(() => socket.send('x')) as SocketClosedError;
     expect(error.message).toMatch(
       /closed by the server with code 4001, and shouldReconnect chose not to reconnect; create a new socket to send more\.$/,
@@ -98,9 +98,9 @@ describe('SocketClosedError thrown by send()', () => {
   it('after reconnecting gave up, says so and suggests raising reconnect.attempts, not turning reconnect on', async () => {
     const { socket, made, last, errors } = fakeSocket({ reconnect: { attempts: 1, initialDelay: 0, maxDelay: 0 } });
     last().open();
-    last().closed({ code: 1006, reason: '', wasClean: false });
+    last().closed(1006, '', false);
     await until(() => made.length === 2, 5000, 'the reconnect attempt');
-    last().closed({ code: 1006, reason: '', wasClean: false });
+    last().closed(1006, '', false);
     expect(socket.state).toBe('closed');
     const error = thrownBy(() => socket.send('x')) as SocketClosedError;
     expect(error.message).toMatch(
@@ -130,7 +130,7 @@ describe('SocketClosedError for queued messages never sent', () => {
     socket.send('a');
     socket.send('b');
     socket.close();
-    last().closed({ code: 1000, reason: '', wasClean: true });
+    last().closed(1000);
     const error = errors[0] as SocketClosedError;
     expect(error.unsent).toEqual(['a', 'b']);
     expect(error.message).toBe(
@@ -144,7 +144,7 @@ describe('SocketClosedError for queued messages never sent', () => {
     const { socket, last, errors } = fakeSocket();
     socket.send('a');
     socket.close();
-    last().closed({ code: 1000, reason: '', wasClean: true });
+    last().closed(1000);
     expect(errors[0].message).toMatch(
       /^reactive-websocket: 1 queued message was not sent: .* before it could be\. It is in error.unsent; send it on a new socket/,
     );
@@ -153,7 +153,7 @@ describe('SocketClosedError for queued messages never sent', () => {
   it('after a lost connection with reconnect off, suggests turning reconnect on so that queued messages wait', () => {
     const { socket, last, errors } = fakeSocket({ reconnect: false });
     socket.send('a');
-    last().closed({ code: 1006, reason: '', wasClean: false });
+    last().closed(1006, '', false);
     const error = errors.find((reported) => reported instanceof SocketClosedError)!;
     expect(error.message).toMatch(/closed by the network with code 1006, and reconnect is off before it could be/);
     expect(error.message).toMatch(/or pass reconnect: true so that queued messages wait for the next connection\.$/);

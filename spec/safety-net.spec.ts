@@ -16,7 +16,7 @@ import {
   type SocketEventType,
   type SocketState,
 } from '../lib/index.js';
-import { fakeSockets, type FakeSocket } from './support/counting-socket.js';
+import { fakeSockets, type FakeSocket } from './support/fake-socket.js';
 import { all, until } from './support/wait.js';
 
 const URL_ = 'ws://localhost:1236';
@@ -54,13 +54,13 @@ describe('on a test double, with fake timers', () => {
       const { socket, made, last, reconnects } = fakeSocket({ reconnect });
       last().open();
       jest.advanceTimersByTime(1000);
-      last().closed({ code: 1006, wasClean: false });
+      last().closedWith({ type: 'close', code: 1006, wasClean: false });
       expect(reconnects).toEqual([{ attempt: 1, delay: 50 }]);
 
       // A failed attempt counts on …
       jest.advanceTimersByTime(50);
       expect(made).toHaveLength(2);
-      last().closed({ code: 1006, wasClean: false });
+      last().closedWith({ type: 'close', code: 1006, wasClean: false });
       expect(reconnects.at(-1)).toEqual({ attempt: 2, delay: 100 });
 
       // … until a connection stays open for stableAfter: the next drop is attempt 1 again, with the first delay.
@@ -68,14 +68,14 @@ describe('on a test double, with fake timers', () => {
       expect(made).toHaveLength(3);
       last().open();
       jest.advanceTimersByTime(1000);
-      last().closed({ code: 1006, wasClean: false });
+      last().closedWith({ type: 'close', code: 1006, wasClean: false });
       expect(reconnects.map((event) => event.attempt)).toEqual([1, 2, 1]);
       expect(reconnects.at(-1)).toEqual({ attempt: 1, delay: 50 });
 
       jest.advanceTimersByTime(50);
       expect(made).toHaveLength(4);
       socket.close();
-      last().closed({ code: 1000, reason: '', wasClean: true });
+      last().closed(1000);
       expect(socket.state).toBe('closed');
       expect(jest.getTimerCount()).toBe(0);
     });
@@ -85,7 +85,7 @@ describe('on a test double, with fake timers', () => {
       for (let connection = 0; connection < 4; connection++) {
         last().open();
         jest.advanceTimersByTime(999);
-        last().closed({ code: 1006, wasClean: false });
+        last().closedWith({ type: 'close', code: 1006, wasClean: false });
         jest.advanceTimersByTime(reconnects.at(-1)!.delay);
       }
       expect(made).toHaveLength(5);
@@ -96,7 +96,7 @@ describe('on a test double, with fake timers', () => {
         { attempt: 4, delay: 400 },
       ]);
       socket.close();
-      last().closed({ code: 1000, reason: '', wasClean: true });
+      last().closed(1000);
       expect(socket.state).toBe('closed');
       expect(jest.getTimerCount()).toBe(0);
     });
@@ -109,7 +109,7 @@ describe('on a test double, with fake timers', () => {
       });
       socket.reconnect$.subscribe(() => socket.close());
       last().open();
-      last().closed({ code: 1006, wasClean: false });
+      last().closedWith({ type: 'close', code: 1006, wasClean: false });
 
       expect(reconnects).toEqual([{ attempt: 1, delay: 0 }]);
       expect(socket.state).toBe('closed');
@@ -132,14 +132,14 @@ describe('on a test double, with fake timers', () => {
       });
       jest.advanceTimersByTime(499);
       expect(errors).toEqual([]);
-      expect(made[0].closeCalls).toEqual([]);
+      expect(made[0].closes).toEqual([]);
 
       jest.advanceTimersByTime(1);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toBeInstanceOf(ConnectionError);
       expect(errors[0].message).toMatch(/ws:\/\/localhost:1236\/.*did not open within 500 ms \(connectTimeout\)/);
       expect(closes).toEqual([{ type: 'close', code: 1006, reason: '', wasClean: false }]);
-      expect(made[0].closeCalls).toHaveLength(1);
+      expect(made[0].closes).toHaveLength(1);
       expect(reconnects).toEqual([{ attempt: 1, delay: 100 }]);
       expect(socket.state).toBe('reconnecting');
 
@@ -151,7 +151,7 @@ describe('on a test double, with fake timers', () => {
       // The second attempt hangs as well: attempt 2, with the cap doubled.
       jest.advanceTimersByTime(500);
       expect(errors).toHaveLength(2);
-      expect(made[1].closeCalls).toHaveLength(1);
+      expect(made[1].closes).toHaveLength(1);
       expect(reconnects.at(-1)).toEqual({ attempt: 2, delay: 200 });
 
       // One that opens in time is not abandoned later.
@@ -162,10 +162,10 @@ describe('on a test double, with fake timers', () => {
       jest.advanceTimersByTime(10_000);
       expect(socket.state).toBe('open');
       expect(errors).toHaveLength(2);
-      expect(last().closeCalls).toEqual([]);
+      expect(last().closes).toEqual([]);
 
       socket.close();
-      last().closed({ code: 1000, reason: '', wasClean: true });
+      last().closed(1000);
       expect(socket.state).toBe('closed');
       expect(jest.getTimerCount()).toBe(0);
     });
@@ -183,7 +183,7 @@ describe('on a test double, with fake timers', () => {
         },
       });
       last().open();
-      last().closed({ reason: 'no code given' });
+      last().closedWith({ type: 'close', reason: 'no code given' });
       expect(closes).toEqual([{ type: 'close', code: 1005, reason: 'no code given', wasClean: false }]);
       expect(seenByPredicate).toEqual([1005]);
       expect(socket.state).toBe('closed');
@@ -194,7 +194,7 @@ describe('on a test double, with fake timers', () => {
       const codes: number[] = [];
       ws.bind('close', (event) => codes.push(event.code));
       made[0].open();
-      made[0].closed();
+      made[0].closedWith({ type: 'close' });
       expect(codes).toEqual([1005]);
     });
   });
@@ -219,7 +219,7 @@ describe('on a test double, with fake timers', () => {
       made[0].receive('{"n":3}');
       expect(calls).toEqual(['zulu1', 'alpha1', 'mike1', 'zulu2', 'alpha2', 'mike2', 'alpha3', 'mike3', 'zulu3']);
       ws.close();
-      made[0].closed({ code: 1000, reason: '', wasClean: true });
+      made[0].closed(1000);
       expect(ws.socket.state).toBe('closed');
     });
   });

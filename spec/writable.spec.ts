@@ -3,8 +3,8 @@
  * whose `bufferedAmount` the spec drives, with fake timers for the drain poll and the reconnect wait.
  */
 import { concatMap, first, firstValueFrom, from, map } from 'rxjs';
-import { ReactiveWebSocket, type ReactiveWebSocketConfig, type WebSocketConstructor } from '../lib/index.js';
-import { FakeSocket, scriptedCtor } from './support/fake-socket.js';
+import { ReactiveWebSocket, type ReactiveWebSocketConfig } from '../lib/index.js';
+import { FakeSocket, fakeSockets } from './support/fake-socket.js';
 
 const URL_ = 'ws://127.0.0.1:9/writable';
 const HIGH_WATER_MARK = 100;
@@ -37,10 +37,10 @@ function socketOver(config: Omit<ReactiveWebSocketConfig<string, string>, 'url' 
   socket: ReactiveWebSocket<string, string>;
   sockets: BufferingSocket[];
 } {
-  const { Ctor, sockets } = scriptedCtor((url) => new BufferingSocket(url));
+  const { WebSocketCtor, made: sockets } = fakeSockets((url) => new BufferingSocket(url));
   const socket = new ReactiveWebSocket<string, string>({
     url: URL_,
-    WebSocketCtor: Ctor as WebSocketConstructor,
+    WebSocketCtor,
     buffer: { highWaterMark: HIGH_WATER_MARK },
     reconnect: { initialDelay: 0, random: () => 0 },
     ...config,

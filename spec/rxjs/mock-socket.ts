@@ -1,11 +1,12 @@
 /**
- * A DOM-style WebSocket double for the drop-in's specs: no I/O, every event driven by the test.
- * It records what the subject did to it (constructor arguments, sends, closes) and dispatches
- * through addEventListener as browsers do.
+ * A DOM-style WebSocket double for the drop-in's specs, in the part of the one RxJS's own specs use:
+ * the class itself is passed as `WebSocketCtor`, and it keeps every socket it made. It is the
+ * shared {@link FakeSocket} (no I/O, every event driven by the test, the constructor arguments,
+ * sends and closes recorded, addEventListener as browsers have it), with JSON on top.
  */
-type Listener = (event: { readonly type: string }) => void;
+import { FakeSocket } from '../support/fake-socket.js';
 
-export class MockSocket {
+export class MockSocket extends FakeSocket {
   /** Every socket made, oldest first. */
   static readonly made: MockSocket[] = [];
 
@@ -16,27 +17,14 @@ export class MockSocket {
     return socket;
   }
 
+  /** Forgets the sockets made so far. */
   static reset(): void {
     MockSocket.made.length = 0;
   }
 
-  readonly args: unknown[];
-  readonly sent: unknown[] = [];
-  /** Each call to close(), with its code and reason. */
-  readonly closes: Array<[code: number | undefined, reason: string | undefined]> = [];
-  readyState = 0;
-  binaryType = 'blob';
-  readonly bufferedAmount = 0;
-  readonly protocol = '';
-  readonly #listeners = new Map<string, Set<Listener>>();
-
   constructor(...args: unknown[]) {
-    this.args = args;
+    super(...args);
     MockSocket.made.push(this);
-  }
-
-  get url(): unknown {
-    return this.args[0];
   }
 
   /** The messages sent, decoded from JSON. */
@@ -44,66 +32,8 @@ export class MockSocket {
     return this.sent.map((data) => JSON.parse(String(data)) as unknown);
   }
 
-  addEventListener(type: string, listener: Listener): void {
-    if (!this.#listeners.has(type)) this.#listeners.set(type, new Set());
-    this.#listeners.get(type)!.add(listener);
-  }
-
-  removeEventListener(type: string, listener: Listener): void {
-    this.#listeners.get(type)?.delete(listener);
-  }
-
-  /** How many listeners are still attached, over all types. */
-  get listenerCount(): number {
-    let count = 0;
-    for (const listeners of this.#listeners.values()) count += listeners.size;
-    return count;
-  }
-
-  send(data: unknown): void {
-    if (this.readyState !== 1) throw new Error(`send() while readyState is ${this.readyState}`);
-    this.sent.push(data);
-  }
-
-  close(code?: number, reason?: string): void {
-    this.closes.push([code, reason]);
-    if (this.readyState < 2) this.readyState = 2;
-  }
-
-  // ---- what the test makes the runtime do ---------------------------------------------------
-
-  open(): void {
-    this.readyState = 1;
-    this.#dispatch({ type: 'open' });
-  }
-
-  receive(data: unknown): object {
-    const event = { type: 'message', data };
-    this.#dispatch(event);
-    return event;
-  }
-
   /** Receives a value as JSON text. */
   receiveJson(value: unknown): void {
     this.receive(JSON.stringify(value));
-  }
-
-  /** The closing handshake completed (or the connection dropped, with `wasClean: false`). */
-  closed(code = 1000, reason = '', wasClean = true): object {
-    this.readyState = 3;
-    const event = { type: 'close', code, reason, wasClean };
-    this.#dispatch(event);
-    return event;
-  }
-
-  /** The runtime reports an error. */
-  fail(): object {
-    const event = { type: 'error' };
-    this.#dispatch(event);
-    return event;
-  }
-
-  #dispatch(event: { type: string }): void {
-    for (const listener of [...(this.#listeners.get(event.type) ?? [])]) listener(event);
   }
 }

@@ -533,7 +533,7 @@ describe('request', () => {
     expect(jest.getTimerCount()).toBe(1); // the connection's bounded closing handshake
     socket.closed();
     expect(jest.getTimerCount()).toBe(0);
-    expect(socket.listenerCount).toBe(0);
+    expect(socket.listenerCount()).toBe(0);
     expect(seen).toMatchObject({ values: [], error: undefined, completed: false });
   });
 
