@@ -17,9 +17,10 @@ const modules = [
   'errors',
   'connection',
   'native-socket',
+  'emitter-socket',
   'lifecycle',
 ];
-/** Unit specs of the same modules kept in files of their own. */
+/** Unit specs of the same modules kept in files of their own (native-socket.spec.ts also covers emitter-socket). */
 const extraSpecs = ['heartbeat-upload', 'facade-unbind', 'messages', 'binary-copy', 'state-machine', 'safety-net'];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

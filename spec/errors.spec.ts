@@ -38,6 +38,34 @@ describe('error classes', () => {
     expect(new BufferOverflowError(3, 'ws://h/').limit).toBe(3);
   });
 
+  it('ConnectionError advises by the handshake status, keeps status and cause, and drops trailing periods of the detail', () => {
+    const failed = (status: number | undefined, detail?: string): ConnectionError =>
+      new ConnectionError('ws://h/', detail, { status, cause: 'c' });
+    const head = 'reactive-websocket: the connection to ws://h/ failed';
+    expect(failed(401, 'Unexpected server response: 401...').message).toBe(
+      `${head}: Unexpected server response: 401. The server refused the handshake with HTTP 401: check the credentials or token it expects; a close event follows.`,
+    );
+    expect(failed(403).message).toContain('refused the handshake with HTTP 403: check the credentials');
+    expect(failed(404).message).toContain("no WebSocket endpoint there (HTTP 404): check the URL's path");
+    expect(failed(500).message).toContain('HTTP 500, a server error: with reconnect on, the socket tries again');
+    expect(failed(503).message).toContain('HTTP 503, a server error');
+    expect(failed(499).message).toContain('HTTP 499 instead of 101 Switching Protocols');
+    expect(failed(302).message).toContain('HTTP 302 instead of 101 Switching Protocols');
+    // Without a status: the server may have refused the handshake unless the runtime said otherwise.
+    const pathAdvice = "and that the URL's path and any credentials are right (the runtime does not say the HTTP status)";
+    expect(failed(undefined).message).toBe(
+      `${head} (the runtime gave no detail). Check that the server is running and reachable, ${pathAdvice}; a close event follows.`,
+    );
+    expect(failed(undefined, 'Received network error or non-101 status code.').message).toContain(pathAdvice);
+    expect(failed(undefined, 'connect ECONNREFUSED').message).toBe(
+      `${head}: connect ECONNREFUSED. Check that the server is running and reachable; a close event follows.`,
+    );
+    expect(failed(401).status).toBe(401);
+    expect(failed(undefined).status).toBeUndefined();
+    expect(failed(404).cause).toBe('c');
+    expect(new ConnectionError('ws://h/')).not.toHaveProperty('cause');
+  });
+
   it('BufferOverflowError names the limit and the URL, and says how to avoid it', () => {
     expect(new BufferOverflowError(3, 'ws://h/').message).toBe(
       'reactive-websocket: cannot queue the message: the outbox for ws://h/ already holds 3 messages, as many as buffer.limit allows. ' +
@@ -56,6 +84,13 @@ describe('error classes', () => {
     expect(new SocketClosedError('ws://h/', { by: 'network' }).message).toMatch(
       /the socket to ws:\/\/h\/ was closed by the network; create a new socket/,
     );
+  });
+
+  it('SocketClosedError says the socket stopped when it did so on its own, with no close code', () => {
+    expect(new SocketClosedError('ws://h/', { by: 'client', reason: 'invalid URL' }).message).toBe(
+      'reactive-websocket: cannot send: the socket to ws://h/ stopped ("invalid URL", reported on error$); create a new socket to send more.',
+    );
+    expect(new SocketClosedError('ws://h/', { by: 'client' }).message).toContain('the socket to ws://h/ stopped (reported on error$);');
   });
 
   it('SocketClosedError for messages still queued at close counts and carries them', () => {

@@ -84,6 +84,36 @@ describe('listening to a ws socket', () => {
 });
 
 describe('listening to other sockets', () => {
+  it.each([
+    ['on', 'off'],
+    ['on', 'terminate'],
+    ['off', 'terminate'],
+  ])('treats a socket with only %s and %s of ws’s three methods as a DOM one', (...methods: string[]) => {
+    const added: string[] = [];
+    const removed: string[] = [];
+    const socket: Record<string, unknown> = {
+      addEventListener: (type: string) => added.push(type),
+      removeEventListener: (type: string) => removed.push(type),
+    };
+    for (const method of methods) socket[method] = () => undefined;
+    const listening = listen(asSocket(socket), sink());
+    expect(added).toEqual(['error', 'open', 'message', 'close']);
+    unlisten(asSocket(socket), listening);
+    expect(removed).toEqual(added);
+  });
+
+  it('uses on* properties when the socket lacks addEventListener', () => {
+    const removed: string[] = [];
+    const socket = { onopen: null, onmessage: null, removeEventListener: (type: string) => removed.push(type) };
+    const { got, handle } = sink();
+    const listening = listen(asSocket(socket), { handle });
+    (socket.onopen as unknown as (event: object) => void)({ type: 'open' });
+    expect(got).toEqual([['open', { type: 'open' }]]);
+    unlisten(asSocket(socket), listening);
+    expect(removed).toEqual([]);
+    expect(socket.onopen).toBeNull();
+  });
+
   it('uses on* properties when the socket lacks removeEventListener, as it could not remove its listeners otherwise', () => {
     const added: string[] = [];
     const socket = { onopen: null, onmessage: null, onerror: null, onclose: null, addEventListener: (type: string) => added.push(type) };
