@@ -14,6 +14,7 @@ import {
   type WebSocketLike,
 } from '../lib/native-socket.js';
 import type { SocketEventType } from '../lib/events.js';
+import { FakeSocket, PropertySocket } from './support/fake-socket.js';
 
 /** What a sink was handed, in order. */
 function sink(): { handle: (type: SocketEventType, event: NativeEvent) => void; got: Array<[SocketEventType, NativeEvent]> } {
@@ -89,48 +90,47 @@ describe('listening to other sockets', () => {
     ['on', 'terminate'],
     ['off', 'terminate'],
   ])('treats a socket with only %s and %s of ws’s three methods as a DOM one', (...methods: string[]) => {
-    const added: string[] = [];
-    const removed: string[] = [];
-    const socket: Record<string, unknown> = {
-      addEventListener: (type: string) => added.push(type),
-      removeEventListener: (type: string) => removed.push(type),
-    };
-    for (const method of methods) socket[method] = () => undefined;
-    const listening = listen(asSocket(socket), sink());
-    expect(added).toEqual(['error', 'open', 'message', 'close']);
+    const socket = new FakeSocket();
+    for (const method of methods) Object.assign(socket, { [method]: () => undefined });
+    const { got, handle } = sink();
+    const listening = listen(asSocket(socket), { handle });
+    expect(socket.listenerCount()).toBe(4);
+    const opened = socket.open();
+    expect(got).toEqual([['open', opened]]);
     unlisten(asSocket(socket), listening);
-    expect(removed).toEqual(added);
+    expect(socket.listenerCount()).toBe(0);
   });
 
   it('uses on* properties when the socket lacks addEventListener', () => {
-    const removed: string[] = [];
-    const socket = { onopen: null, onmessage: null, removeEventListener: (type: string) => removed.push(type) };
+    const removeEventListener = jest.fn();
+    const socket = Object.assign(new PropertySocket(), { removeEventListener });
     const { got, handle } = sink();
     const listening = listen(asSocket(socket), { handle });
-    (socket.onopen as unknown as (event: object) => void)({ type: 'open' });
-    expect(got).toEqual([['open', { type: 'open' }]]);
+    expect(socket.listenerCount()).toBe(4);
+    const opened = socket.open();
+    expect(got).toEqual([['open', opened]]);
     unlisten(asSocket(socket), listening);
-    expect(removed).toEqual([]);
-    expect(socket.onopen).toBeNull();
+    expect(removeEventListener).not.toHaveBeenCalled();
+    expect(socket.listenerCount()).toBe(0);
   });
 
   it('uses on* properties when the socket lacks removeEventListener, as it could not remove its listeners otherwise', () => {
-    const added: string[] = [];
-    const socket = { onopen: null, onmessage: null, onerror: null, onclose: null, addEventListener: (type: string) => added.push(type) };
+    const addEventListener = jest.fn();
+    const socket = Object.assign(new PropertySocket(), { addEventListener });
     const { got, handle } = sink();
     const listening = listen(asSocket(socket), { handle });
-    expect(added).toEqual([]);
-    (socket.onmessage as unknown as (event: object) => void)({ data: 'x' });
-    expect(got).toEqual([['message', { data: 'x' }]]);
+    expect(addEventListener).not.toHaveBeenCalled();
+    const event = socket.receive('x');
+    expect(got).toEqual([['message', event]]);
     unlisten(asSocket(socket), listening);
-    expect([socket.onopen, socket.onmessage, socket.onerror, socket.onclose]).toEqual([null, null, null, null]);
+    expect(socket.listenerCount()).toBe(0);
   });
 
   it('hands an event dispatched as undefined on as an empty object', () => {
-    const socket = { onopen: null, onmessage: null, onerror: null, onclose: null };
+    const socket = new PropertySocket();
     const { got, handle } = sink();
     listen(asSocket(socket), { handle });
-    (socket.onopen as unknown as (event?: object) => void)();
+    socket.dispatch('open', undefined as unknown as object);
     expect(got).toEqual([['open', {}]]);
   });
 
