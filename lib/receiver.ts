@@ -2,7 +2,6 @@ import type { Deserializer } from './codec.js';
 import type { Delivery } from './delivery.js';
 import { DeserializationError } from './errors.js';
 import type { SocketMessageEvent } from './events.js';
-import type { Heartbeat } from './heartbeat.js';
 import type { NativeEvent } from './native-socket.js';
 import { askSafely } from './report.js';
 import type { Streams } from './streams.js';
@@ -14,8 +13,6 @@ import type { Streams } from './streams.js';
  * A message the deserializer rejects is reported as a `DeserializationError` and skipped.
  */
 export class Receiver<In, Out> {
-  /** The heartbeat of the open connection, told of every arrival. */
-  heartbeat: Heartbeat | undefined;
   /** The socket's streams, where each message is emitted. */
   readonly streams: Streams<In, Out>;
   readonly #deserializer: Deserializer<In>;
@@ -39,7 +36,6 @@ export class Receiver<In, Out> {
 
   /** A message arrived on the open connection. */
   message(native: NativeEvent): void {
-    this.heartbeat?.received();
     // The runtime's own event, unless it came without a type (some test doubles and wrappers).
     const event = (native.type === 'message' ? native : { type: 'message', data: native.data }) as SocketMessageEvent;
     const streams = this.streams;
