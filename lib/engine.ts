@@ -239,7 +239,7 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
     lifecycle.closing(closedBy);
     this.closed(close, event, true);
     const why = `the last close had code ${close.code}; raise reconnect.attempts or check the server`;
-    this.#finish(closedBy, next === undefined ? undefined : new ReconnectError(this.url, next, why, { cause: failure }));
+    this.#finish(closedBy, next === undefined ? undefined : new ReconnectError(this.url, next, why, { cause: failure ?? event }));
   }
 
   // ---- closing ----------------------------------------------------------------------------

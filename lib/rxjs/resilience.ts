@@ -1,17 +1,19 @@
 import type { Subscriber } from 'rxjs';
 import { check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../backoff.js';
 import type { Serializer, WebSocketData } from '../codec.js';
-import { Connection, type ConnectionObserver, type ConnectionOptions } from '../connection.js';
+import type { Connection, ConnectionObserver, ConnectionOptions } from '../connection.js';
+import { Engine } from '../engine.js';
 import { resolveDeliveryConfig, type DeliveryConfig } from '../delivery.js';
-import { ConnectionError, ReconnectError } from '../errors.js';
-import { startHeartbeat, validateHeartbeatConfig, type Heartbeat, type HeartbeatConfig } from '../heartbeat.js';
-import { handshakeStatus, nativeErrorDetail, type NativeEvent, type WebSocketLike } from '../native-socket.js';
+import type { ClosedBy, ReconnectError } from '../errors.js';
+import type { SocketCloseEvent } from '../events.js';
+import { validateHeartbeatConfig, type HeartbeatConfig } from '../heartbeat.js';
+import type { NativeEvent, WebSocketLike } from '../native-socket.js';
 import { resolveBufferConfig, type BufferConfig } from '../outbox.js';
 import { askSafely, reportError } from '../report.js';
-import { Retry, type ReconnectEvent } from '../retry.js';
+import type { ReconnectEvent } from '../retry.js';
 import { Sender } from '../sender.js';
 import { redactUrl } from '../url.js';
-import { EXTENSION, type EventObserver, type ExtensionContext, type WebSocketSubjectConfig } from './config.js';
+import { EXTENSION, type CloseEventLike, type EventObserver, type ExtensionContext, type WebSocketSubjectConfig } from './config.js';
 import type { ConnectionLike, Extension, Outgoing } from './extension.js';
 import { Queue } from './queue.js';
 
@@ -148,7 +150,13 @@ class Resilience<In, Out> implements Extension<In, Out> {
   }
 
   connect(options: ConnectionOptions, observer: ConnectionObserver): ConnectionLike {
-    return new ResilientConnection(this, options, observer);
+    const engine = new ResilientEngine(this, options, observer);
+    return {
+      get socket() {
+        return engine.connection?.socket;
+      },
+      close: (code, reason) => engine.requestClose(code, reason),
+    };
   }
 
   received(value: In): boolean {
@@ -209,100 +217,73 @@ class Resilience<In, Out> implements Extension<In, Out> {
 }
 
 /**
- * What the subscribers of one session share in place of a single connection: one `Connection`
- * after another, by the reconnect policy, each with its heartbeat. It reports every socket's
- * `open` and every message, and `close` (or a final `error`) only when it ends for good.
+ * What the subscribers of one session share in place of a single connection: the engine, making
+ * one `Connection` after another by the reconnect policy, each with its heartbeat. It tells the
+ * subject of every socket's `open` and every message, and `close` (or a final `error`) only when
+ * it ends for good.
  */
-class ResilientConnection<In, Out> implements ConnectionLike {
-  #connection: Connection | undefined;
-  #heartbeat: Heartbeat | undefined;
-  readonly #retry: Retry;
-  #closing = false;
-  // Why the connection or attempt now ending failed, for shouldReconnect; taken when it closes.
-  #failure: ConnectionError | undefined;
+class ResilientEngine<In, Out> extends Engine<In, Out> {
+  // The runtime's last close event, for the subscribers when the end comes.
+  #lastClose: NativeEvent | undefined;
 
   constructor(
     private readonly resilience: Resilience<In, Out>,
-    private readonly options: ConnectionOptions,
+    options: ConnectionOptions,
     private readonly observer: ConnectionObserver,
   ) {
-    this.#retry = new Retry(resilience.settings.reconnect);
-    this.#connect();
+    const { settings, context } = resilience;
+    super({
+      target: () => options,
+      WebSocketCtor: options.WebSocketCtor,
+      binaryType: options.binaryType,
+      connectTimeout: settings.connectTimeout,
+      reconnect: settings.reconnect,
+      heartbeat: settings.heartbeat,
+      encode: context.encode,
+      lazy: false,
+      url: redactUrl(context.url),
+    });
+    this.start();
   }
 
-  get socket(): WebSocketLike | undefined {
-    return this.#connection?.socket;
+  protected opened(connection: Connection): void {
+    this.resilience.attach(connection.socket);
+    this.observer.open(connection);
   }
 
-  close(code?: number, reason?: string): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#retry.cancel();
-    if (this.#connection) this.#connection.close(code, reason);
-    // Waiting to reconnect: there is no socket to close, so the close is told at once.
-    else this.observer.close({ type: 'close', code, reason, wasClean: true });
+  protected received(event: NativeEvent): void {
+    this.observer.message(event);
   }
 
-  /** @throws what the constructor throws, on the first attempt only: later, it ends the session as an error. */
-  #connect(): void {
-    const { settings, context } = this.resilience;
-    const url = redactUrl(context.url);
-    this.#connection = new Connection(
-      { ...this.options, connectTimeout: settings.connectTimeout },
-      {
-        open: (connection) => {
-          this.resilience.attach(connection.socket);
-          const heartbeat = settings.heartbeat;
-          if (heartbeat) {
-            this.#heartbeat = startHeartbeat(heartbeat, connection, context.encode, (detail) => {
-              this.#failure = new ConnectionError(url, detail);
-            });
-          }
-          this.observer.open(connection);
-        },
-        message: (event) => {
-          this.#heartbeat?.received();
-          this.observer.message(event);
-        },
-        error: (event) => {
-          const detail = nativeErrorDetail(event);
-          this.#failure = new ConnectionError(url, detail, { cause: event.error, status: handshakeStatus(detail) });
-          // With reconnect on, the close that follows decides.
-          if (!settings.reconnect) this.observer.error(event);
-        },
-        close: (event) => this.#closed(event),
-      },
-    );
+  protected stopSending(connection: Connection): void {
+    this.resilience.detach(connection.socket);
   }
 
-  #closed(event: NativeEvent): void {
-    const connection = this.#connection;
-    this.#connection = undefined;
-    this.#heartbeat?.stop();
-    this.#heartbeat = undefined;
-    if (connection) this.resilience.detach(connection.socket);
-    const failure = this.#failure;
-    this.#failure = undefined;
-    const { settings, context } = this.resilience;
-    const close = { type: 'close' as const, code: event.code ?? 1005, reason: event.reason ?? '', wasClean: event.wasClean ?? false };
-    const next = this.#closing ? undefined : this.#retry.next(close, connection?.openedAt, failure);
-    if (typeof next === 'object') {
-      context.closeObserver?.next(event);
-      this.#retry.schedule(next.delay, () => {
-        try {
-          this.#connect();
-        } catch (error) {
-          this.#closing = true;
-          this.observer.error(error as NativeEvent);
-        }
-      });
-      settings.reconnectObserver?.next(next);
-      return;
-    }
-    if (next !== undefined) {
-      const why = `the last close had code ${close.code}; raise reconnect.attempts or check the server`;
-      this.observer.error(new ReconnectError(redactUrl(context.url), next, why, { cause: event }));
-    }
-    this.observer.close(event);
+  protected failed(_error: Error, event?: NativeEvent): void {
+    // Without reconnect, the runtime's error event errors the subscribers, as in RxJS; with it, the close that follows decides.
+    if (event !== undefined && !this.resilience.settings.reconnect) this.observer.error(event);
   }
+
+  /** A throwing constructor errors the subscribers with what it threw, as in RxJS, and ends the session. */
+  protected override constructorThrew(error: unknown): void {
+    this.observer.error(error as NativeEvent);
+    this.requestClose();
+  }
+
+  protected closed(_close: SocketCloseEvent, event: NativeEvent | undefined, final: boolean): void {
+    this.#lastClose = event;
+    if (!final) this.resilience.context.closeObserver?.next(event as CloseEventLike);
+  }
+
+  protected reconnecting(next: ReconnectEvent): void {
+    this.resilience.settings.reconnectObserver?.next(next);
+  }
+
+  protected finishing({ code, reason }: ClosedBy, gaveUp: ReconnectError | undefined): void {
+    if (gaveUp !== undefined) this.observer.error(gaveUp);
+    // Closed by the client while waiting to reconnect, there is no socket: the close is told at once.
+    this.observer.close(this.#lastClose ?? { type: 'close', code, reason, wasClean: true });
+  }
+
+  protected finished(): void {}
 }
