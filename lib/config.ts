@@ -1,9 +1,8 @@
 import { check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from './backoff.js';
 import { dataDeserializer, describeType, identitySerializer, type Deserializer, type Serializer } from './codec.js';
 import { resolveDeliveryConfig, type DeliveryConfig, type ResolvedDeliveryConfig } from './delivery.js';
-import { NotImplementedError } from './errors.js';
 import { validateHeartbeatConfig, type HeartbeatConfig } from './heartbeat.js';
-import type { BinaryType, WebSocketConstructor } from './native-socket.js';
+import { resolveWebSocketCtor, type BinaryType, type WebSocketConstructor } from './native-socket.js';
 import { resolveBufferConfig, type BufferConfig, type ResolvedBufferConfig } from './outbox.js';
 import { normalizeProtocols, normalizeUrl, pageBaseUrl, redactUrl } from './url.js';
 
@@ -151,24 +150,6 @@ function toConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<I
     if (!CONFIG_KEYS.includes(key)) fail(`unknown option ${JSON.stringify(key)}; the options are ${CONFIG_KEYS.join(', ')}`);
   }
   return urlOrConfig;
-}
-
-/**
- * The WebSocket constructor to use: the one given, else the runtime's.
- * @throws NotImplementedError where there is neither.
- */
-export function resolveWebSocketCtor(given: WebSocketConstructor | undefined): WebSocketConstructor {
-  if (given !== undefined) {
-    if (typeof given !== 'function') fail(`WebSocketCtor must be a WebSocket constructor, not ${describeType(given)}`);
-    return given;
-  }
-  const runtime = (globalThis as { WebSocket?: unknown }).WebSocket;
-  if (typeof runtime === 'function') return runtime as WebSocketConstructor;
-  throw new NotImplementedError(
-    'reactive-websocket: this runtime has no WebSocket. On Node before 22, install the ws package and pass its ' +
-      "constructor: import { WebSocket } from 'ws'; new ReactiveWebSocket({ url, WebSocketCtor: WebSocket }) " +
-      '(or websocket(url, { WebSocketCtor: WebSocket })).',
-  );
 }
 
 /** @throws TypeError with the library's prefix and a closing period. */

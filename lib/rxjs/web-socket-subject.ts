@@ -3,8 +3,7 @@ import type { WebSocketData } from '../codec.js';
 import { Connection } from '../connection.js';
 import type { NativeEvent, WebSocketConstructor, WebSocketLike } from '../native-socket.js';
 import { reportError } from '../report.js';
-import type { RequestOptions } from '../request.js';
-import { RequestTimeoutError } from '../request-timeout-error.js';
+import { request, type RequestOptions } from '../request.js';
 import { resolveSubjectConfig, EXTENSION, type ExtendedConfig, type MessageEventLike, type WebSocketSubjectConfig } from './config.js';
 import type { ConnectionLike, Extension, Outgoing } from './extension.js';
 import { Queue } from './queue.js';
@@ -170,24 +169,20 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    * }
    * call('subtract', [42, 23]).subscribe((reply) => console.log(reply.result)); // 19
    */
-  request(message: Out, { match, timeout = 10_000 }: RequestOptions<In>): Observable<In> {
-    return this.#topic(() => message, match, undefined, timeout);
+  request(message: Out, options: RequestOptions<In>): Observable<In> {
+    return request({ send: (value: Out) => this.next(value), messages$: this }, message, options);
   }
 
-  /** `multiplex` (with `unsubMsg`) and `request` (with `timeout`, done after the first match). */
-  #topic(subMsg: () => unknown, filter: (value: In) => boolean, unsubMsg?: () => unknown, timeout?: number): Observable<In> {
+  /** `multiplex`: a subscription to the subject that sends `subMsg()` first and `unsubMsg()` when it ends. */
+  #topic(subMsg: () => unknown, filter: (value: In) => boolean, unsubMsg: () => unknown): Observable<In> {
     return new Observable<In>((subscriber) => {
       let sent = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
       const tracking: { untrack?: (() => void) | undefined } = {};
       // Listen first, so that no reply is missed.
       const inner = this.subscribe({
         next: (value) => {
           try {
-            if (filter(value)) {
-              subscriber.next(value);
-              if (timeout !== undefined) subscriber.complete();
-            }
+            if (filter(value)) subscriber.next(value);
           } catch (error) {
             subscriber.error(error);
           }
@@ -198,10 +193,9 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       // Added before anything can throw, so that it runs whatever happens; it sends unsubMsg() first,
       // so that it goes out before the socket closes when this was the last subscriber.
       subscriber.add(() => {
-        clearTimeout(timer);
         tracking.untrack?.();
         try {
-          if (sent && unsubMsg && !this.#unsubscribed) this.next(unsubMsg() as Out);
+          if (sent && !this.#unsubscribed) this.next(unsubMsg() as Out);
         } catch (error) {
           // The subscription is over: there is no one left to tell.
           reportError(error);
@@ -211,14 +205,12 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       // No socket could be made: the subscriber has its error already.
       if (subscriber.closed) return;
       const extension = this.#extension;
-      if (unsubMsg && extension) {
+      if (extension) {
         tracking.untrack = extension.track(subMsg, unsubMsg, subscriber);
         return;
       }
-      const message = subMsg();
-      this.next(message as Out);
+      this.next(subMsg() as Out);
       sent = true;
-      if (timeout! < Infinity) timer = setTimeout(() => subscriber.error(new RequestTimeoutError(timeout!, message)), timeout);
     });
   }
 
