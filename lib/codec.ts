@@ -1,3 +1,4 @@
+import { describeType } from './check.js';
 import { sentence } from './errors.js';
 import type { SocketMessageEvent } from './events.js';
 
@@ -52,26 +53,6 @@ export function snapshot(data: WebSocketData): WebSocketData {
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
   if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return (data as ArrayBuffer).slice(0);
   return data;
-}
-
-/** A short name for a value's type, for error messages (`null`, `undefined`, `object (Object)`, `function`). */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return `object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return typeof value;
-}
-
-/**
- * A value as a message shows it: a string quoted (cut after 64 characters), a number, boolean,
- * BigInt, symbol, `null` or `undefined` as written in code, anything else by its type (never a
- * function's source, never an object's contents).
- */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'symbol') return value.toString();
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
-  return describeType(value);
 }
 
 /**

@@ -1,10 +1,11 @@
-import { check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from './backoff.js';
-import { dataDeserializer, describeType, identitySerializer, type Deserializer, type Serializer } from './codec.js';
+import { resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from './reconnect.js';
+import { dataDeserializer, identitySerializer, type Deserializer, type Serializer } from './codec.js';
 import { resolveDeliveryConfig, type DeliveryConfig, type ResolvedDeliveryConfig } from './delivery.js';
 import { validateHeartbeatConfig, type HeartbeatConfig } from './heartbeat.js';
 import { resolveWebSocketCtor, type BinaryType, type WebSocketConstructor } from './native-socket.js';
 import { resolveBufferConfig, type BufferConfig, type ResolvedBufferConfig } from './outbox.js';
 import { normalizeProtocols, normalizeUrl, pageBaseUrl, redactUrl } from './url.js';
+import { check, describeType, fail } from './check.js';
 
 /** Called before every connection attempt for the URL to use, so a token can be refreshed. */
 export type UrlProvider = () => string | URL | PromiseLike<string | URL>;
@@ -150,11 +151,6 @@ function toConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<I
     if (!CONFIG_KEYS.includes(key)) fail(`unknown option ${JSON.stringify(key)}; the options are ${CONFIG_KEYS.join(', ')}`);
   }
   return urlOrConfig;
-}
-
-/** @throws TypeError with the library's prefix and a closing period. */
-export function fail(message: string): never {
-  throw new TypeError(`reactive-websocket: ${message}.`);
 }
 
 /** Where one attempt connects: a URL checked as browsers do, and the subprotocols to offer. */

@@ -1,7 +1,6 @@
-import { check } from './backoff.js';
-import { describeType, describeValue } from './codec.js';
 import type { Outbox } from './outbox.js';
 import { callSafely, callForSend } from './report.js';
+import { check, describeType, describeValue } from './check.js';
 
 /**
  * At-least-once delivery: messages stay in the outbox until the server acknowledges them, are

@@ -1,4 +1,4 @@
-import type { ResolvedReconnectConfig } from './backoff.js';
+import type { ResolvedReconnectConfig } from './reconnect.js';
 import { isPromiseLike } from './config.js';
 import type { WebSocketData } from './codec.js';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from './connection.js';
@@ -7,7 +7,7 @@ import type { SocketCloseEvent } from './events.js';
 import { startHeartbeat, type Heartbeat, type HeartbeatConfig } from './heartbeat.js';
 import { Lifecycle, RefCount } from './lifecycle.js';
 import { handshakeStatus, nativeErrorDetail, type NativeEvent } from './native-socket.js';
-import { Retry, type ReconnectEvent } from './retry.js';
+import { Reconnect, type ReconnectEvent } from './reconnect.js';
 import { redactUrl } from './url.js';
 
 /** Where one attempt connects: the URL and subprotocols exactly as the constructor gets them. */
@@ -54,7 +54,7 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
   connection: Connection | undefined;
   readonly #config: EngineConfig<In, Out>;
   // Made when a connection first ends: most sockets never reconnect.
-  #retry: Retry | undefined;
+  #reconnect: Reconnect | undefined;
   #heartbeat: Heartbeat | undefined;
   // The number of the current attempt, so that a target answering late for an abandoned attempt is ignored.
   #attemptSeq = 0;
@@ -221,16 +221,17 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
       else lifecycle.to('closed');
       return;
     }
-    const next = request === undefined ? (this.#retry ??= new Retry(this.#config.reconnect)).next(close, openedAt, failure) : undefined;
+    const next =
+      request === undefined ? (this.#reconnect ??= new Reconnect(this.#config.reconnect)).next(close, openedAt, failure) : undefined;
     if (typeof next === 'object') {
       this.closed(close, event, false);
       if (lifecycle.ending) return; // a close$ subscriber called close()
       lifecycle.to('reconnecting');
       this.reconnecting(next);
-      if (!lifecycle.ending) this.#retry!.schedule(next.delay, () => this.#connect()); // unless a reconnect$ subscriber called close()
+      if (!lifecycle.ending) this.#reconnect!.schedule(next.delay, () => this.#connect()); // unless a reconnect$ subscriber called close()
       return;
     }
-    // Retry.next gave no attempt: reconnect is off, shouldReconnect declined, or (a number) the attempts ran out.
+    // Reconnect.next gave no attempt: reconnect is off, shouldReconnect declined, or (a number) the attempts ran out.
     const reconnect = this.#config.reconnect === undefined ? 'off' : next === undefined ? 'declined' : 'exhausted';
     const closedBy: ClosedBy =
       request === undefined
@@ -265,14 +266,14 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
   }
 
   #cancelAttempts(): void {
-    this.#retry?.cancel();
+    this.#reconnect?.cancel();
     this.#attemptSeq++;
   }
 
   // ---- lazy: subscribers open and close the connection ------------------------------------
 
   #acquired(): void {
-    if (this.#wantsConnection() && this.#retry?.waiting !== true && !this.#idleClosing) this.#connect();
+    if (this.#wantsConnection() && this.#reconnect?.waiting !== true && !this.#idleClosing) this.#connect();
   }
 
   #idle(): void {

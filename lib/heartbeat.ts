@@ -1,9 +1,9 @@
-import { check } from './backoff.js';
 import type { WebSocketData } from './codec.js';
 import { CLOSE_CODE_HEARTBEAT_TIMEOUT } from './close-code.js';
 import type { Connection } from './connection.js';
 import { outgoingBacklog } from './native-socket.js';
 import { reportError } from './report.js';
+import { check } from './check.js';
 
 /**
  * Detects a dead connection (half-open TCP, a laptop that slept): when nothing has arrived for

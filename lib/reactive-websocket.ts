@@ -12,7 +12,7 @@ import type {
   SocketOpenEvent,
 } from './events.js';
 import type { SocketState } from './lifecycle.js';
-import type { ReconnectEvent } from './retry.js';
+import type { ReconnectEvent } from './reconnect.js';
 import { INSPECT, inspectSummary } from './inspect.js';
 import { request, type RequestOptions } from './request.js';
 import { Session } from './session.js';

@@ -1,9 +1,10 @@
 import { utf8ByteLength } from './close-code.js';
-import { describeType, identitySerializer, isWebSocketData, snapshot, type Serializer, type WebSocketData } from './codec.js';
+import { identitySerializer, isWebSocketData, snapshot, type Serializer, type WebSocketData } from './codec.js';
 import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
 import type { WebSocketLike } from './native-socket.js';
 import { Outbox, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
 import { callForSend } from './report.js';
+import { describeType } from './check.js';
 
 // A runtime socket's readyState while open. Only an open socket gets a message: one that is closing discards it silently.
 const OPEN = 1;

@@ -7,7 +7,7 @@ import { SocketClosedError, type ClosedBy, type ReconnectError } from './errors.
 import type { SocketCloseEvent, SocketOpenEvent } from './events.js';
 import type { NativeEvent } from './native-socket.js';
 import { Receiver } from './receiver.js';
-import type { ReconnectEvent } from './retry.js';
+import type { ReconnectEvent } from './reconnect.js';
 import { Sender } from './sender.js';
 import { Streams } from './streams.js';
 

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { SocketEvent, SocketEventOf, SocketEventType } from './events.js';
 import { Fanout } from './fanout.js';
-import type { ReconnectEvent } from './retry.js';
+import type { ReconnectEvent } from './reconnect.js';
 import type { SenderEvents } from './sender.js';
 
 /** The streams besides the events, by name, with what they carry. */

@@ -1,5 +1,5 @@
 import type { Subscriber } from 'rxjs';
-import { check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../backoff.js';
+import { resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../reconnect.js';
 import type { Serializer, WebSocketData } from '../codec.js';
 import type { Connection, ConnectionObserver, ConnectionOptions } from '../connection.js';
 import { Engine } from '../engine.js';
@@ -10,12 +10,13 @@ import { validateHeartbeatConfig, type HeartbeatConfig } from '../heartbeat.js';
 import type { NativeEvent, WebSocketLike } from '../native-socket.js';
 import { resolveBufferConfig, type BufferConfig } from '../outbox.js';
 import { askSafely, reportError } from '../report.js';
-import type { ReconnectEvent } from '../retry.js';
+import type { ReconnectEvent } from '../reconnect.js';
 import { Sender } from '../sender.js';
 import { redactUrl } from '../url.js';
 import { EXTENSION, type CloseEventLike, type EventObserver, type ExtensionContext, type WebSocketSubjectConfig } from './config.js';
 import type { ConnectionLike, Extension, Outgoing } from './extension.js';
 import { Queue } from './queue.js';
+import { check } from '../check.js';
 
 // As ReactiveWebSocket's default.
 const DEFAULT_CONNECT_TIMEOUT = 10_000;

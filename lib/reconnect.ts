@@ -1,7 +1,12 @@
 import type { ConnectionError } from './errors.js';
 import type { SocketCloseEvent } from './events.js';
-import { describeValue } from './codec.js';
+import { askSafely } from './report.js';
+import { check, definedOnly, describeValue } from './check.js';
 
+/**
+ * Reconnecting: its settings, the backoff delay of each attempt (full jitter), and the policy at
+ * work after each close (whether and when to try again, and the wait).
+ */
 /** When and how often to reconnect after a connection ends without `close()`. */
 export interface ReconnectConfig {
   /** The cap of the first delay, in ms. Default 500. */
@@ -99,14 +104,86 @@ export function resolveReconnectConfig(
   return attempts === 0 ? undefined : resolved;
 }
 
-/** @throws RangeError (TypeError for a value that is not a number) saying what the field must be. */
-export function check(ok: boolean, field: string, value: unknown, must: string): void {
-  if (ok) return;
-  const Type = typeof value === 'number' ? RangeError : TypeError;
-  throw new Type(`reactive-websocket: ${field} must be ${must}, not ${describeValue(value)}.`);
+/** Emitted on `reconnect$` when a reconnect attempt is scheduled. */
+export interface ReconnectEvent {
+  /** 1 for the first attempt after a connection was lost, then 2, 3, … until one stays open. */
+  readonly attempt: number;
+  /** The wait before it, in ms. */
+  readonly delay: number;
 }
 
-/** The object without its `undefined` fields, so spreading it over defaults keeps them. */
-export function definedOnly<T extends object>(object: T): Partial<T> {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+interface Page {
+  navigator?: { onLine?: unknown };
+  addEventListener?: (type: string, listener: () => void) => void;
+  removeEventListener?: (type: string, listener: () => void) => void;
+}
+
+/**
+ * The reconnect policy at work: after each close, whether and when to try again (full-jitter
+ * backoff, `shouldReconnect`, the attempt limit, the reset after `stableAfter`), and the wait
+ * before the attempt: a timer, then, where the page says it is offline, the browser's `online`
+ * event (an attempt would fail at once). At most one wait at a time.
+ */
+export class Reconnect {
+  readonly #config: ResolvedReconnectConfig | undefined;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #online: (() => void) | undefined;
+
+  /** @param config - the reconnect settings; `undefined` when reconnection is off. */
+  constructor(config: ResolvedReconnectConfig | undefined) {
+    this.#config = config;
+  }
+
+  /**
+   * What follows a connection that ended without `close()`.
+   * @param close - how it ended, for `shouldReconnect`.
+   * @param openedAt - when it opened (ms since the epoch), or `undefined` for an attempt that never did.
+   * @param failure - the error that ended it, if one did, for `shouldReconnect`.
+   * @returns the next attempt; or, when giving up after `reconnect.attempts`, the number of attempts
+   *   made; or `undefined` when not reconnecting at all.
+   */
+  next(close: SocketCloseEvent, openedAt: number | undefined, failure?: ConnectionError): ReconnectEvent | number | undefined {
+    const config = this.#config;
+    if (config === undefined) return undefined;
+    const { shouldReconnect } = config;
+    if (shouldReconnect !== undefined && !askSafely((event: SocketCloseEvent) => shouldReconnect(event, failure), close, true)) {
+      return undefined;
+    }
+    if (openedAt !== undefined && Date.now() - openedAt >= config.stableAfter) this.#attempt = 0;
+    if (this.#attempt >= config.attempts) return this.#attempt;
+    const attempt = ++this.#attempt;
+    return { attempt, delay: backoffDelay(attempt, config) };
+  }
+
+  /** Whether a wait is under way. */
+  get waiting(): boolean {
+    return this.#timer !== undefined || this.#online !== undefined;
+  }
+
+  /** Calls `attempt` after `delay` ms, and once the page is online. */
+  schedule(delay: number, attempt: () => void): void {
+    this.cancel();
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      const page = globalThis as Page;
+      if (page.navigator?.onLine !== false || typeof page.addEventListener !== 'function') {
+        attempt();
+        return;
+      }
+      this.#online = () => {
+        this.cancel();
+        attempt();
+      };
+      page.addEventListener('online', this.#online);
+    }, delay);
+  }
+
+  /** Drops the wait, if any: no timer or listener is left. */
+  cancel(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#online !== undefined) (globalThis as Page).removeEventListener?.('online', this.#online);
+    this.#online = undefined;
+  }
 }
