@@ -128,7 +128,7 @@ interface Topic {
 // A runtime socket's readyState while open: a closing one discards what it is given.
 const OPEN = 1;
 
-/** The resilience of one subject: its outbox and its live topics, shared by its successive sessions. */
+/** The resilience of one subject: its outbox and its live topics, shared by its successive shares (the subscribers of one socket, or of one engine). */
 class Resilience<In, Out> implements Extension<In, Out> {
   readonly outgoing: Outgoing<Out>;
   readonly #topics = new Set<Topic>();
@@ -218,7 +218,7 @@ class Resilience<In, Out> implements Extension<In, Out> {
 }
 
 /**
- * What the subscribers of one session share in place of a single connection: the engine, making
+ * What the subscribers of one share have in place of a single connection: the engine, making
  * one `Connection` after another by the reconnect policy, each with its heartbeat. It tells the
  * subject of every socket's `open` and every message, and `close` (or a final `error`) only when
  * it ends for good.
@@ -265,7 +265,7 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
     if (event !== undefined && !this.resilience.settings.reconnect) this.observer.error(event);
   }
 
-  /** A throwing constructor errors the subscribers with what it threw, as in RxJS, and ends the session. */
+  /** A throwing constructor errors the subscribers with what it threw, as in RxJS, and ends the share. */
   protected override constructorThrew(error: unknown): void {
     this.observer.error(error as NativeEvent);
     this.requestClose();

@@ -10,9 +10,9 @@ import { Queue } from './queue.js';
 
 /**
  * The subscribers that share one socket, from the subscription that opened it to its end (RxJS
- * calls it the output). With `resilient({ reconnect })`, one session outlives many sockets.
+ * calls it the output). With `resilient({ reconnect })`, one share outlives many sockets.
  */
-interface Session<In> {
+interface Share<In> {
   subscribers: ReadonlyArray<Subscriber<In>>;
   connection?: ConnectionLike;
   /** Whether a socket has opened and the outgoing path writes to it. */
@@ -50,7 +50,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
   readonly #WebSocketCtor: WebSocketConstructor;
   readonly #extension: Extension<In, Out> | undefined;
   readonly #outgoing: Outgoing<Out>;
-  #session: Session<In> | undefined;
+  #share: Share<In> | undefined;
   #unsubscribed = false;
 
   /**
@@ -84,7 +84,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
 
   /** @internal The socket subscribers share now, or `null`: RxJS's private name, which its own spec reads. */
   get _socket(): WebSocketLike | null {
-    return this.#session?.connection?.socket ?? null;
+    return this.#share?.connection?.socket ?? null;
   }
 
   /**
@@ -113,14 +113,14 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    * browsers accept only 1000 and 3000-4999 and drop the connection (an unclean close) for others.
    */
   error(closeEvent: unknown): void {
-    const session = this.#session;
-    if (!session) return;
+    const share = this.#share;
+    if (!share) return;
     const { code, reason } = (closeEvent ?? {}) as { code?: unknown; reason?: string };
     if (typeof code != 'number') {
-      this.#stop(session);
-      this.#end(session, new TypeError('reactive-websocket: error() takes { code, reason? }, the close to send; it closed with 1000.'));
-    } else if (session.open || !session.connection?.socket) this.#stop(session, code, reason);
-    else session.after = [code, reason];
+      this.#stop(share);
+      this.#end(share, new TypeError('reactive-websocket: error() takes { code, reason? }, the close to send; it closed with 1000.'));
+    } else if (share.open || !share.connection?.socket) this.#stop(share, code, reason);
+    else share.after = [code, reason];
   }
 
   /**
@@ -129,7 +129,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    */
   unsubscribe(): void {
     this.#unsubscribed = true;
-    if (this.#session) this.#stop(this.#session);
+    if (this.#share) this.#stop(this.#share);
   }
 
   /** The messages as an Observable without `next`, `error` and `complete`, to hand out read-only. */
@@ -216,28 +216,28 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
 
   #join(subscriber: Subscriber<In>): () => void {
     if (this.#unsubscribed) throw new ObjectUnsubscribedError();
-    let session = this.#session;
-    if (session) session.subscribers = [...session.subscribers, subscriber];
-    else this.#connect((session = this.#session = { subscribers: [subscriber] }));
+    let share = this.#share;
+    if (share) share.subscribers = [...share.subscribers, subscriber];
+    else this.#connect((share = this.#share = { subscribers: [subscriber] }));
     return () => {
-      session.subscribers = session.subscribers.filter((other) => other !== subscriber);
-      if (!session.subscribers.length && session === this.#session) this.#stop(session);
+      share.subscribers = share.subscribers.filter((other) => other !== subscriber);
+      if (!share.subscribers.length && share === this.#share) this.#stop(share);
     };
   }
 
-  /** Completes a session's subscribers, or errors them with `error` when one is given. */
-  #end(session: Session<In>, error?: unknown): void {
-    if (session.done) return;
-    session.done = true;
-    if (session === this.#session) this.#session = undefined;
-    for (const subscriber of session.subscribers) {
+  /** Completes a share's subscribers, or errors them with `error` when one is given. */
+  #end(share: Share<In>, error?: unknown): void {
+    if (share.done) return;
+    share.done = true;
+    if (share === this.#share) this.#share = undefined;
+    for (const subscriber of share.subscribers) {
       if (error === undefined) subscriber.complete();
       else subscriber.error(error);
     }
-    session.subscribers = [];
+    share.subscribers = [];
   }
 
-  #connect(session: Session<In>): void {
+  #connect(share: Share<In>): void {
     const { url, protocol, binaryType, openObserver, closeObserver } = this.#config;
     const deserializer =
       this.#config.deserializer?.bind(this.#config) ?? ((event: MessageEventLike): In => JSON.parse(event.data as string) as In);
@@ -247,49 +247,49 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
     const observer = {
       open: ({ socket }: { socket: WebSocketLike }) => {
         openObserver?.next({ type: 'open', target: socket });
-        if (session.stopped) return;
+        if (share.stopped) return;
         this.#outgoing.open(socket);
-        session.open = true;
-        if (session.after) this.#stop(session, ...session.after);
+        share.open = true;
+        if (share.after) this.#stop(share, ...share.after);
       },
       message: (event: NativeEvent) => {
         let value: In;
         try {
           value = deserializer(event as { readonly data: unknown });
         } catch (error) {
-          this.#stop(session);
-          return this.#end(session, error);
+          this.#stop(share);
+          return this.#end(share, error);
         }
-        if (extension?.received(value) !== false) for (const subscriber of session.subscribers) subscriber.next(value);
+        if (extension?.received(value) !== false) for (const subscriber of share.subscribers) subscriber.next(value);
       },
-      error: (event: NativeEvent) => this.#end(session, event),
+      error: (event: NativeEvent) => this.#end(share, event),
       close: (event: NativeEvent) => {
-        this.#detach(session);
+        this.#detach(share);
         closeObserver?.next(event);
         // A close the client started completes, however the peer answered (or failed to, in time).
-        this.#end(session, event.wasClean || session.stopped ? undefined : event);
+        this.#end(share, event.wasClean || share.stopped ? undefined : event);
       },
     };
     try {
-      session.connection = extension ? extension.connect(options, observer) : new Connection(options, observer);
+      share.connection = extension ? extension.connect(options, observer) : new Connection(options, observer);
     } catch (error) {
-      this.#end(session, error);
+      this.#end(share, error);
     }
   }
 
-  /** The client closes the session's socket; the next subscriber gets a new one. */
-  #stop(session: Session<In>, code = NORMAL_CLOSURE, reason?: string): void {
-    if (session === this.#session) this.#session = undefined;
-    if (session.stopped) return;
-    session.stopped = true;
+  /** The client closes the share's socket; the next subscriber gets a new one. */
+  #stop(share: Share<In>, code = NORMAL_CLOSURE, reason?: string): void {
+    if (share === this.#share) this.#share = undefined;
+    if (share.stopped) return;
+    share.stopped = true;
     this.#config.closingObserver?.next();
-    this.#detach(session);
-    session.connection?.close(code, reason);
+    this.#detach(share);
+    share.connection?.close(code, reason);
   }
 
-  #detach(session: Session<In>): void {
-    if (!session.open) return;
-    session.open = false;
+  #detach(share: Share<In>): void {
+    if (!share.open) return;
+    share.open = false;
     this.#outgoing.close();
   }
 }
