@@ -1,7 +1,8 @@
-import { resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from './reconnect.js';
+import { reconnect as reconnectFeature, type ReconnectConfig } from './reconnect.js';
 import { dataDeserializer, identitySerializer, type Deserializer, type Serializer } from './codec.js';
 import { resolveDeliveryConfig, type DeliveryConfig, type ResolvedDeliveryConfig } from './delivery.js';
-import { validateHeartbeatConfig, type HeartbeatConfig } from './heartbeat.js';
+import { heartbeat as heartbeatFeature, type HeartbeatConfig } from './heartbeat.js';
+import { mergeFeatures, type SocketFeature } from './feature.js';
 import { resolveWebSocketCtor, type BinaryType, type WebSocketConstructor } from './native-socket.js';
 import { resolveBufferConfig, type BufferConfig, type ResolvedBufferConfig } from './outbox.js';
 import { normalizeProtocols, normalizeUrl, pageBaseUrl, redactUrl } from './url.js';
@@ -55,6 +56,12 @@ export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> {
    * Subscribing to `state$` does not count. Default `false`: connect at construction.
    */
   readonly lazy?: boolean;
+  /**
+   * Features made by their own functions, as `[reconnect(), heartbeat({ … })]`: the same as the
+   * keys above, for code that names each feature it uses. A feature named both here and by its key
+   * is an error; reconnect's default (on) gives way to a `reconnect()` here.
+   */
+  readonly use?: ReadonlyArray<SocketFeature<In, Out>>;
 }
 
 /** A config checked and with every default filled in. */
@@ -68,10 +75,10 @@ export interface ResolvedConfig<In, Out> {
   readonly binaryType: BinaryType | undefined;
   readonly serializer: Serializer<Out>;
   readonly deserializer: Deserializer<In>;
-  readonly reconnect: ResolvedReconnectConfig | undefined;
+  /** The features, from `use` and from the keys that name one. */
+  readonly features: SocketFeature<In, Out>;
   readonly buffer: ResolvedBufferConfig;
   readonly delivery: ResolvedDeliveryConfig<In, Out> | undefined;
-  readonly heartbeat: HeartbeatConfig<In, Out> | undefined;
   readonly connectTimeout: number;
   readonly lazy: boolean;
 }
@@ -89,6 +96,7 @@ const CONFIG_KEYS: readonly string[] = [
   'heartbeat',
   'connectTimeout',
   'lazy',
+  'use',
 ];
 const BINARY_TYPES: readonly string[] = ['blob', 'arraybuffer', 'nodebuffer', 'fragments'];
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
@@ -128,10 +136,9 @@ export function resolveConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSo
     binaryType,
     serializer: serializer ?? identitySerializer<Out>,
     deserializer: deserializer ?? dataDeserializer<In>,
-    reconnect: resolveReconnectConfig(config.reconnect, true),
+    features: keyedFeatures(config),
     buffer: resolveBufferConfig(config.buffer),
     delivery: resolveDeliveryConfig(config.delivery),
-    heartbeat: validateHeartbeatConfig(config.heartbeat),
     connectTimeout,
     lazy: lazy ?? false,
   };
@@ -190,4 +197,13 @@ function toTarget(url: string | URL, protocols: string | readonly string[] | und
 /** Whether a value is a promise (or any thenable). */
 export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}
+
+/** The features of a config: those in `use`, and those its keys name (reconnect on unless it says otherwise). */
+function keyedFeatures<In, Out>(config: ReactiveWebSocketConfig<In, Out>): SocketFeature<In, Out> {
+  const used = mergeFeatures(config.use);
+  const keyed: Array<SocketFeature<In, Out>> = [used];
+  if (config.reconnect !== undefined || used.reconnect === undefined) keyed.push(reconnectFeature(config.reconnect ?? true));
+  if (config.heartbeat !== undefined) keyed.push(heartbeatFeature(config.heartbeat));
+  return mergeFeatures(keyed);
 }

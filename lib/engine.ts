@@ -1,13 +1,12 @@
-import type { ResolvedReconnectConfig } from './reconnect.js';
 import { isPromiseLike } from './config.js';
 import type { WebSocketData } from './codec.js';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from './connection.js';
-import { ConnectionError, ReconnectError, describeError, type ClosedBy } from './errors.js';
+import { ConnectionError, describeError, type ClosedBy, type ReconnectError } from './errors.js';
+import type { HeartbeatLike, ReconnectPolicy, SocketFeature } from './feature.js';
 import type { SocketCloseEvent } from './events.js';
-import { startHeartbeat, type Heartbeat, type HeartbeatConfig } from './heartbeat.js';
 import { Lifecycle, RefCount } from './lifecycle.js';
 import { handshakeStatus, nativeErrorDetail, type NativeEvent } from './native-socket.js';
-import { Reconnect, type ReconnectEvent } from './reconnect.js';
+import type { ReconnectEvent } from './reconnect.js';
 import { redactUrl } from './url.js';
 
 /** Where one attempt connects: the URL and subprotocols exactly as the constructor gets them. */
@@ -20,9 +19,8 @@ export interface EngineConfig<In, Out> {
   readonly WebSocketCtor: ConnectionOptions['WebSocketCtor'];
   readonly binaryType: string | undefined;
   readonly connectTimeout: number;
-  /** The reconnect policy's settings; `undefined` when reconnecting is off. */
-  readonly reconnect: ResolvedReconnectConfig | undefined;
-  readonly heartbeat: HeartbeatConfig<In, Out> | undefined;
+  /** The features the engine runs: the reconnect policy and the heartbeat, each where given. */
+  readonly features: SocketFeature<In, Out>;
   /** Encodes the heartbeat's ping. @throws for a value the serializer cannot encode (reported, never thrown out of a timer). */
   readonly encode: (value: Out) => WebSocketData;
   /** Connect on the first counted subscriber and close after the last; else at `start()`. */
@@ -54,8 +52,8 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
   connection: Connection | undefined;
   readonly #config: EngineConfig<In, Out>;
   // Made when a connection first ends: most sockets never reconnect.
-  #reconnect: Reconnect | undefined;
-  #heartbeat: Heartbeat | undefined;
+  #reconnect: ReconnectPolicy | undefined;
+  #heartbeat: HeartbeatLike | undefined;
   // The number of the current attempt, so that a target answering late for an abandoned attempt is ignored.
   #attemptSeq = 0;
   #idleClosing = false;
@@ -167,10 +165,7 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
   /** @internal A connection opened. */
   open(connection: Connection): void {
     if (!this.lifecycle.to('open')) return;
-    const heartbeat = this.#config.heartbeat;
-    if (heartbeat !== undefined) {
-      this.#heartbeat = startHeartbeat(heartbeat, connection, this.#config.encode, (detail) => this.#connectionFailed(detail));
-    }
+    this.#heartbeat = this.#config.features.heartbeat?.(connection, this.#config.encode, (detail) => this.#connectionFailed(detail));
     this.opened(connection);
   }
 
@@ -221,26 +216,31 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
       else lifecycle.to('closed');
       return;
     }
-    const next =
-      request === undefined ? (this.#reconnect ??= new Reconnect(this.#config.reconnect)).next(close, openedAt, failure) : undefined;
-    if (typeof next === 'object') {
+    const makePolicy = this.#config.features.reconnect;
+    const policy = request === undefined && makePolicy !== undefined ? (this.#reconnect ??= makePolicy()) : undefined;
+    const next = policy?.next(close, openedAt, failure);
+    if (next !== undefined) {
       this.closed(close, event, false);
       if (lifecycle.ending) return; // a close$ subscriber called close()
       lifecycle.to('reconnecting');
       this.reconnecting(next);
-      if (!lifecycle.ending) this.#reconnect!.schedule(next.delay, () => this.#connect()); // unless a reconnect$ subscriber called close()
+      if (!lifecycle.ending) policy!.schedule(next.delay, () => this.#connect()); // unless a reconnect$ subscriber called close()
       return;
     }
-    // Reconnect.next gave no attempt: reconnect is off, shouldReconnect declined, or (a number) the attempts ran out.
-    const reconnect = this.#config.reconnect === undefined ? 'off' : next === undefined ? 'declined' : 'exhausted';
+    // No attempt follows: reconnect is off, shouldReconnect declined, or the attempts ran out.
+    const gaveUp = policy?.gaveUp(this.url, close, failure ?? event);
     const closedBy: ClosedBy =
       request === undefined
-        ? { by: close.wasClean ? 'server' : 'network', code: close.code, reason: close.reason, reconnect }
+        ? {
+            by: close.wasClean ? 'server' : 'network',
+            code: close.code,
+            reason: close.reason,
+            reconnect: policy === undefined ? 'off' : gaveUp === undefined ? 'declined' : 'exhausted',
+          }
         : { by: 'client', ...request };
     lifecycle.closing(closedBy);
     this.closed(close, event, true);
-    const why = `the last close had code ${close.code}; raise reconnect.attempts or check the server`;
-    this.#finish(closedBy, next === undefined ? undefined : new ReconnectError(this.url, next, why, { cause: failure ?? event }));
+    this.#finish(closedBy, gaveUp);
   }
 
   // ---- closing ----------------------------------------------------------------------------

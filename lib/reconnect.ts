@@ -1,6 +1,7 @@
-import type { ConnectionError } from './errors.js';
+import { ReconnectError, type ConnectionError } from './errors.js';
 import type { SocketCloseEvent } from './events.js';
 import { askSafely } from './report.js';
+import type { SocketFeature } from './feature.js';
 import { check, definedOnly, describeValue } from './check.js';
 
 /**
@@ -125,13 +126,14 @@ interface Page {
  * event (an attempt would fail at once). At most one wait at a time.
  */
 export class Reconnect {
-  readonly #config: ResolvedReconnectConfig | undefined;
+  readonly #config: ResolvedReconnectConfig;
   #attempt = 0;
+  #exhausted = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #online: (() => void) | undefined;
 
-  /** @param config - the reconnect settings; `undefined` when reconnection is off. */
-  constructor(config: ResolvedReconnectConfig | undefined) {
+  /** @param config - the reconnect settings. */
+  constructor(config: ResolvedReconnectConfig) {
     this.#config = config;
   }
 
@@ -140,20 +142,33 @@ export class Reconnect {
    * @param close - how it ended, for `shouldReconnect`.
    * @param openedAt - when it opened (ms since the epoch), or `undefined` for an attempt that never did.
    * @param failure - the error that ended it, if one did, for `shouldReconnect`.
-   * @returns the next attempt; or, when giving up after `reconnect.attempts`, the number of attempts
-   *   made; or `undefined` when not reconnecting at all.
+   * @returns the next attempt, or `undefined` when `shouldReconnect` declined or the attempts ran
+   *   out (then {@link Reconnect.gaveUp} says so).
    */
-  next(close: SocketCloseEvent, openedAt: number | undefined, failure?: ConnectionError): ReconnectEvent | number | undefined {
+  next(close: SocketCloseEvent, openedAt: number | undefined, failure?: ConnectionError): ReconnectEvent | undefined {
     const config = this.#config;
-    if (config === undefined) return undefined;
     const { shouldReconnect } = config;
+    this.#exhausted = false;
     if (shouldReconnect !== undefined && !askSafely((event: SocketCloseEvent) => shouldReconnect(event, failure), close, true)) {
       return undefined;
     }
     if (openedAt !== undefined && Date.now() - openedAt >= config.stableAfter) this.#attempt = 0;
-    if (this.#attempt >= config.attempts) return this.#attempt;
+    if (this.#attempt >= config.attempts) {
+      this.#exhausted = true;
+      return undefined;
+    }
     const attempt = ++this.#attempt;
     return { attempt, delay: backoffDelay(attempt, config) };
+  }
+
+  /**
+   * After a `next` that gave no attempt: the error that says the attempts ran out, or `undefined`
+   * when `shouldReconnect` declined.
+   */
+  gaveUp(url: string, close: SocketCloseEvent, cause: unknown): ReconnectError | undefined {
+    if (!this.#exhausted) return undefined;
+    const why = `the last close had code ${close.code}; raise reconnect.attempts or check the server`;
+    return new ReconnectError(url, this.#attempt, why, { cause });
   }
 
   /** Whether a wait is under way. */
@@ -186,4 +201,18 @@ export class Reconnect {
     if (this.#online !== undefined) (globalThis as Page).removeEventListener?.('online', this.#online);
     this.#online = undefined;
   }
+}
+
+/**
+ * The reconnect feature, for `use`: reconnect when a connection ends without `close()`, with
+ * exponential backoff and full jitter. `true` or nothing takes the defaults; `false` (or `attempts: 0`) adds nothing.
+ *
+ * @example
+ * const socket = new ReactiveWebSocket({ url: 'ws://localhost:8080', use: [reconnect({ initialDelay: 1000 })] });
+ *
+ * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
+ */
+export function reconnect<In = unknown, Out = unknown>(config: boolean | ReconnectConfig = true): SocketFeature<In, Out> {
+  const resolved = resolveReconnectConfig(config, true);
+  return { reconnect: resolved && (() => new Reconnect(resolved)) };
 }

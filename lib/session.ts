@@ -43,15 +43,14 @@ export class Session<In, Out> extends Engine<In, Out> {
       WebSocketCtor: config.WebSocketCtor,
       binaryType: config.binaryType,
       connectTimeout: config.connectTimeout,
-      reconnect: config.reconnect,
-      heartbeat: config.heartbeat,
+      features: config.features,
       encode: (value) => sender.encode(value),
       lazy: config.lazy,
       url,
     });
     this.streams = streams;
     this.sender = sender;
-    this.receiver = new Receiver(streams, config.deserializer, sender.delivery, config.heartbeat?.isPong);
+    this.receiver = new Receiver(streams, config.deserializer, sender.delivery, config.features.isPong);
     this.start();
   }
 

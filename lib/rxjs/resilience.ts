@@ -1,16 +1,16 @@
 import type { Subscriber } from 'rxjs';
-import { resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../reconnect.js';
+import { reconnect as reconnectFeature, type ReconnectConfig, type ReconnectEvent } from '../reconnect.js';
+import { mergeFeatures, type SocketFeature } from '../feature.js';
 import type { Serializer, WebSocketData } from '../codec.js';
 import type { Connection, ConnectionObserver, ConnectionOptions } from '../connection.js';
 import { Engine } from '../engine.js';
 import { resolveDeliveryConfig, type DeliveryConfig } from '../delivery.js';
 import type { ClosedBy, ReconnectError } from '../errors.js';
 import type { SocketCloseEvent } from '../events.js';
-import { validateHeartbeatConfig, type HeartbeatConfig } from '../heartbeat.js';
+import { heartbeat as heartbeatFeature, type HeartbeatConfig } from '../heartbeat.js';
 import type { NativeEvent, WebSocketLike } from '../native-socket.js';
 import { resolveBufferConfig, type BufferConfig } from '../outbox.js';
 import { askSafely, reportError } from '../report.js';
-import type { ReconnectEvent } from '../reconnect.js';
 import { Sender } from '../sender.js';
 import { redactUrl } from '../url.js';
 import { EXTENSION, type CloseEventLike, type EventObserver, type ExtensionContext, type WebSocketSubjectConfig } from './config.js';
@@ -62,9 +62,9 @@ export interface ResilientWebSocketSubjectConfig<In, Out = In> extends WebSocket
 }
 
 interface Settings<In, Out> {
-  readonly reconnect: ResolvedReconnectConfig | undefined;
+  /** Reconnect and heartbeat, for the engine. */
+  readonly features: SocketFeature<In, Out>;
   readonly connectTimeout: number;
-  readonly heartbeat: HeartbeatConfig<In, Out> | undefined;
   readonly buffer: ReturnType<typeof resolveBufferConfig> | undefined;
   readonly delivery: ReturnType<typeof resolveDeliveryConfig<In, Out>>;
   readonly reconnectObserver: EventObserver<ReconnectEvent> | undefined;
@@ -102,9 +102,8 @@ export function resilient<In, Out = In>(config: ResilientWebSocketSubjectConfig<
   } = config;
   check(typeof connectTimeout == 'number' && connectTimeout > 0, 'connectTimeout', connectTimeout, 'a number of ms above 0, or Infinity');
   const settings: Settings<In, Out> = {
-    reconnect: resolveReconnectConfig(reconnect, false),
+    features: mergeFeatures<In, Out>([reconnectFeature(reconnect ?? false), heartbeat === undefined ? {} : heartbeatFeature(heartbeat)]),
     connectTimeout,
-    heartbeat: validateHeartbeatConfig(heartbeat),
     // Delivery keeps values in the outbox until acknowledged, so it needs one even without `buffer`.
     buffer: buffer === undefined && delivery === undefined ? undefined : resolveBufferConfig(buffer),
     delivery: resolveDeliveryConfig(delivery),
@@ -162,7 +161,7 @@ class Resilience<In, Out> implements Extension<In, Out> {
 
   received(value: In): boolean {
     (this.outgoing as Partial<Sender<In, Out>>).delivery?.received(value);
-    const isPong = this.settings.heartbeat?.isPong;
+    const isPong = this.settings.features.isPong;
     return isPong === undefined || !askSafely(isPong, value, false);
   }
 
@@ -238,8 +237,7 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
       WebSocketCtor: options.WebSocketCtor,
       binaryType: options.binaryType,
       connectTimeout: settings.connectTimeout,
-      reconnect: settings.reconnect,
-      heartbeat: settings.heartbeat,
+      features: settings.features,
       encode: context.encode,
       lazy: false,
       url: redactUrl(context.url),
@@ -262,7 +260,7 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
 
   protected failed(_error: Error, event?: NativeEvent): void {
     // Without reconnect, the runtime's error event errors the subscribers, as in RxJS; with it, the close that follows decides.
-    if (event !== undefined && !this.resilience.settings.reconnect) this.observer.error(event);
+    if (event !== undefined && !this.resilience.settings.features.reconnect) this.observer.error(event);
   }
 
   /** A throwing constructor errors the subscribers with what it threw, as in RxJS, and ends the share. */
