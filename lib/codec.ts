@@ -1,5 +1,6 @@
 import { describeType } from './check.js';
 import { sentence } from './errors.js';
+import { callForSend } from './report.js';
 import type { SocketMessageEvent } from './events.js';
 
 /** Something that can be sent as a Blob: matches the runtime's `Blob` without requiring DOM types. */
@@ -105,4 +106,23 @@ export function jsonDeserializer<In = unknown>(event: SocketMessageEvent): In {
 
 function dropUnsafeKeys(key: string, value: unknown): unknown {
   return key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value;
+}
+
+/**
+ * The serializer, checked: what it returns for a value, which must be something a socket sends.
+ * @throws TypeError when the serializer throws or returns anything else; nothing is sent or queued then.
+ */
+export function encoder<Out>(serializer: Serializer<Out>): (value: Out) => WebSocketData {
+  return (value) => {
+    const data: unknown = callForSend(serializer, value, 'the serializer');
+    if (isWebSocketData(data)) return data;
+    const sends = 'a socket sends strings, ArrayBuffers, typed arrays, DataViews and Blobs';
+    throw new TypeError(
+      serializer === identitySerializer
+        ? `reactive-websocket: cannot send a value of type ${describeType(data)}: ${sends}. ` +
+            'Pass a serializer (for example jsonSerializer) to send other values. Nothing was sent or queued.'
+        : `reactive-websocket: the serializer returned a value of type ${describeType(data)}; ${sends}. ` +
+            'Make the serializer return one of them. Nothing was sent or queued.',
+    );
+  };
 }

@@ -1,10 +1,11 @@
 import { reconnect as reconnectFeature, type ReconnectConfig } from './reconnect.js';
 import { dataDeserializer, identitySerializer, type Deserializer, type Serializer } from './codec.js';
-import { resolveDeliveryConfig, type DeliveryConfig, type ResolvedDeliveryConfig } from './delivery.js';
+import { delivery as deliveryFeature, type DeliveryConfig } from './delivery.js';
 import { heartbeat as heartbeatFeature, type HeartbeatConfig } from './heartbeat.js';
 import { mergeFeatures, type SocketFeature } from './feature.js';
 import { resolveWebSocketCtor, type BinaryType, type WebSocketConstructor } from './native-socket.js';
-import { resolveBufferConfig, type BufferConfig, type ResolvedBufferConfig } from './outbox.js';
+import type { BufferConfig } from './outbox.js';
+import { buffer as bufferFeature } from './sender.js';
 import { normalizeProtocols, normalizeUrl, pageBaseUrl, redactUrl } from './url.js';
 import { check, describeType, fail } from './check.js';
 
@@ -59,7 +60,7 @@ export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> {
   /**
    * Features made by their own functions, as `[reconnect(), heartbeat({ … })]`: the same as the
    * keys above, for code that names each feature it uses. A feature named both here and by its key
-   * is an error; reconnect's default (on) gives way to a `reconnect()` here.
+   * is an error; the defaults (reconnect on, a 1,000-message outbox) give way to a `reconnect()` or `buffer()` here.
    */
   readonly use?: ReadonlyArray<SocketFeature<In, Out>>;
 }
@@ -77,8 +78,6 @@ export interface ResolvedConfig<In, Out> {
   readonly deserializer: Deserializer<In>;
   /** The features, from `use` and from the keys that name one. */
   readonly features: SocketFeature<In, Out>;
-  readonly buffer: ResolvedBufferConfig;
-  readonly delivery: ResolvedDeliveryConfig<In, Out> | undefined;
   readonly connectTimeout: number;
   readonly lazy: boolean;
 }
@@ -137,8 +136,6 @@ export function resolveConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSo
     serializer: serializer ?? identitySerializer<Out>,
     deserializer: deserializer ?? dataDeserializer<In>,
     features: keyedFeatures(config),
-    buffer: resolveBufferConfig(config.buffer),
-    delivery: resolveDeliveryConfig(config.delivery),
     connectTimeout,
     lazy: lazy ?? false,
   };
@@ -204,6 +201,8 @@ function keyedFeatures<In, Out>(config: ReactiveWebSocketConfig<In, Out>): Socke
   const used = mergeFeatures(config.use);
   const keyed: Array<SocketFeature<In, Out>> = [used];
   if (config.reconnect !== undefined || used.reconnect === undefined) keyed.push(reconnectFeature(config.reconnect ?? true));
+  if (config.buffer !== undefined || used.outgoing === undefined) keyed.push(bufferFeature(config.buffer));
   if (config.heartbeat !== undefined) keyed.push(heartbeatFeature(config.heartbeat));
+  if (config.delivery !== undefined) keyed.push(deliveryFeature(config.delivery));
   return mergeFeatures(keyed);
 }

@@ -2,6 +2,7 @@ import type { WebSocketData } from './codec.js';
 import type { Connection } from './connection.js';
 import type { ReconnectError, ConnectionError } from './errors.js';
 import type { SocketCloseEvent } from './events.js';
+import type { WebSocketLike } from './native-socket.js';
 
 /** A connection's heartbeat, as the engine drives it. */
 export interface HeartbeatLike {
@@ -9,6 +10,39 @@ export interface HeartbeatLike {
   received(): void;
   /** The connection is closing or gone: no timer may be left. */
   stop(): void;
+}
+
+/**
+ * The outgoing path of a socket: values in, in order, to the open socket. The core's is an
+ * unbounded queue; the `buffer()` feature's is a bounded outbox with backpressure.
+ *
+ * @typeParam Out - the type of outgoing values before encoding.
+ */
+export interface Outgoing<Out> {
+  /** Encodes a value and sends it, or holds it until a socket opens. @throws for a value it cannot take. */
+  send(value: Out): void;
+  /** A socket opened: send what was held, in order, then send straight to it. */
+  open(socket: WebSocketLike): void;
+  /** The socket is closing or gone: hold what is sent from now on. */
+  close(): void;
+  /** Whether a value sent now goes straight to the socket. */
+  readonly writable: boolean;
+  /** Values waiting to be handed to a socket. */
+  readonly queued: number;
+  /** Values not yet known to be delivered: with acknowledgements, every one not acknowledged; else the queued ones. */
+  readonly pending: number;
+  /** The values waiting to be handed to a socket, oldest first; they stay held. */
+  waiting(): Out[];
+  /** Empties the path and returns every value it held (with acknowledgements, every one not acknowledged), oldest first. */
+  takeAll(): Out[];
+}
+
+/** What the outgoing path tells the socket's streams. */
+export interface OutgoingEvents<Out> {
+  /** A value was dropped under an overflow policy. */
+  dropped(value: Out): void;
+  /** Whether a value sent now would go straight to the socket changed. */
+  writable(writable: boolean): void;
 }
 
 /** The reconnect policy at work, as the engine drives it (see `Reconnect`). */
@@ -43,6 +77,21 @@ export interface SocketFeature<In = unknown, Out = unknown> {
   /** Starts the heartbeat of a connection that opened; `presumedDead` fails it (it is then abandoned with 4010). */
   readonly heartbeat?:
     ((connection: Connection, encode: (value: Out) => WebSocketData, presumedDead: (detail: string) => void) => HeartbeatLike) | undefined;
+  /**
+   * Makes the outgoing path in place of the core's unbounded queue (the `buffer()` feature), with
+   * `acknowledge` for each decoded message when it keeps values until acknowledged (`delivery()`).
+   */
+  readonly outgoing?:
+    | ((
+        serializer: (value: Out) => WebSocketData,
+        url: string,
+        events: OutgoingEvents<Out>,
+        delivery: SocketFeature<In, Out>['delivery'],
+      ) => Outgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined })
+    | undefined;
+  /** At-least-once delivery's settings, checked, for the outgoing path (`delivery()`). */
+  readonly delivery?:
+    { readonly id: (message: Out) => unknown; readonly ackOf: (message: In) => unknown; readonly timeout: number } | undefined;
   /** Recognises the heartbeat's reply, which subscribers do not see. */
   readonly isPong?: ((message: In) => boolean) | undefined;
 }

@@ -8,7 +8,9 @@ import type { SocketCloseEvent, SocketOpenEvent } from './events.js';
 import type { NativeEvent } from './native-socket.js';
 import { Receiver } from './receiver.js';
 import type { ReconnectEvent } from './reconnect.js';
-import { Sender } from './sender.js';
+import { encoder } from './codec.js';
+import type { Outgoing } from './feature.js';
+import { Queue } from './queue.js';
 import { Streams } from './streams.js';
 
 const OPEN_EVENT: SocketOpenEvent = Object.freeze({ type: 'open' });
@@ -26,15 +28,21 @@ function toAttempt({ href, protocols }: Target): AttemptTarget {
 export class Session<In, Out> extends Engine<In, Out> {
   /** The socket's streams. */
   readonly streams: Streams<In, Out>;
-  /** The outgoing path. */
-  readonly sender: Sender<In, Out>;
+  /** The outgoing path: the `buffer()` feature's outbox, or the core's unbounded queue. */
+  readonly sender: Outgoing<Out>;
   /** The incoming path. */
   readonly receiver: Receiver<In, Out>;
 
   constructor(config: ResolvedConfig<In, Out>) {
     const streams = new Streams<In, Out>();
     const url = shownUrl(config);
-    const sender = new Sender(config.serializer, config.buffer, config.delivery, url, streams);
+    const encode = encoder(config.serializer);
+    const { features } = config;
+    if (features.delivery !== undefined && features.outgoing === undefined) {
+      throw new TypeError('reactive-websocket: delivery() keeps messages in the outbox until acknowledged: use buffer() too.');
+    }
+    const sender: Outgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined } =
+      features.outgoing?.(encode, url, streams, features.delivery) ?? new Queue(encode, (writable) => streams.writable(writable));
     super({
       target: () => {
         const target = resolveTarget(config);
@@ -43,14 +51,14 @@ export class Session<In, Out> extends Engine<In, Out> {
       WebSocketCtor: config.WebSocketCtor,
       binaryType: config.binaryType,
       connectTimeout: config.connectTimeout,
-      features: config.features,
-      encode: (value) => sender.encode(value),
+      features,
+      encode,
       lazy: config.lazy,
       url,
     });
     this.streams = streams;
     this.sender = sender;
-    this.receiver = new Receiver(streams, config.deserializer, sender.delivery, config.features.isPong);
+    this.receiver = new Receiver(streams, config.deserializer, sender.acknowledge, features.isPong);
     this.start();
   }
 
@@ -85,7 +93,7 @@ export class Session<In, Out> extends Engine<In, Out> {
   /** Closes for good; as `ReactiveWebSocket.close` documents. @returns the messages left waiting, which no socket will get. */
   override requestClose(code?: number, reason?: string): Out[] {
     if (this.lifecycle.ending) return [];
-    const unsent = this.sender.outbox.waiting();
+    const unsent = this.sender.waiting();
     super.requestClose(code, reason);
     return unsent;
   }
@@ -125,7 +133,7 @@ export class Session<In, Out> extends Engine<In, Out> {
 
   protected finishing(closedBy: ClosedBy, gaveUp: ReconnectError | undefined): void {
     if (gaveUp !== undefined) this.failed(gaveUp);
-    const unsent = this.sender.outbox.takeAll().map((entry) => entry.value);
+    const unsent = this.sender.takeAll();
     if (unsent.length > 0) this.failed(new SocketClosedError(this.url, closedBy, unsent));
   }
 

@@ -95,13 +95,11 @@ export interface WebSocketSubjectConfig<In, Out = In> {
 
 /** @internal A config as `resilient()` returns it: with what it adds, under {@link EXTENSION}. */
 export type ExtendedConfig<In, Out> = WebSocketSubjectConfig<In, Out> & {
-  readonly [EXTENSION]?: (serializer: (value: Out) => unknown, encode: (value: Out) => WebSocketData) => Extension<In, Out>;
+  readonly [EXTENSION]?: (encode: (value: Out) => WebSocketData) => Extension<In, Out>;
 };
 
 /** @internal What an extension is made with: what the subject gives it (the serializer), and what its config says. */
 export interface ExtensionContext<Out> {
-  /** The serializer as given (or `JSON.stringify`). */
-  readonly serializer: (value: Out) => unknown;
   /** The serializer, checked: throws a TypeError for a value that cannot be sent. */
   readonly encode: (value: Out) => WebSocketData;
   /** The URL, for error messages. */

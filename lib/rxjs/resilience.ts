@@ -1,7 +1,7 @@
 import type { Subscriber } from 'rxjs';
 import { reconnect as reconnectFeature, type ReconnectConfig, type ReconnectEvent } from '../reconnect.js';
 import { mergeFeatures, type SocketFeature } from '../feature.js';
-import type { Serializer, WebSocketData } from '../codec.js';
+import type { WebSocketData } from '../codec.js';
 import type { Connection, ConnectionObserver, ConnectionOptions } from '../connection.js';
 import { Engine } from '../engine.js';
 import { resolveDeliveryConfig, type DeliveryConfig } from '../delivery.js';
@@ -14,8 +14,9 @@ import { askSafely, reportError } from '../report.js';
 import { Sender } from '../sender.js';
 import { redactUrl } from '../url.js';
 import { EXTENSION, type CloseEventLike, type EventObserver, type ExtensionContext, type WebSocketSubjectConfig } from './config.js';
-import type { ConnectionLike, Extension, Outgoing } from './extension.js';
-import { Queue } from './queue.js';
+import type { ConnectionLike, Extension } from './extension.js';
+import type { Outgoing } from '../feature.js';
+import { Queue } from '../queue.js';
 import { check } from '../check.js';
 
 // As ReactiveWebSocket's default.
@@ -110,8 +111,8 @@ export function resilient<In, Out = In>(config: ResilientWebSocketSubjectConfig<
     reconnectObserver,
     droppedObserver,
   };
-  const extend = (serializer: (value: Out) => unknown, encode: (value: Out) => WebSocketData): Resilience<In, Out> =>
-    new Resilience(settings, { serializer, encode, url: String(core.url), closeObserver: core.closeObserver });
+  const extend = (encode: (value: Out) => WebSocketData): Resilience<In, Out> =>
+    new Resilience(settings, { encode, url: String(core.url), closeObserver: core.closeObserver });
   return { ...core, [EXTENSION]: extend } as WebSocketSubjectConfig<In, Out>;
 }
 
@@ -143,7 +144,7 @@ class Resilience<In, Out> implements Extension<In, Out> {
     this.outgoing =
       settings.buffer === undefined
         ? new Queue(context.encode)
-        : new Sender<In, Out>(context.serializer as Serializer<Out>, settings.buffer, settings.delivery, redactUrl(context.url), {
+        : new Sender<In, Out>(context.encode, settings.buffer, settings.delivery, redactUrl(context.url), {
             dropped: (value) => settings.droppedObserver?.next(value),
             writable: () => undefined,
           });
@@ -160,7 +161,7 @@ class Resilience<In, Out> implements Extension<In, Out> {
   }
 
   received(value: In): boolean {
-    (this.outgoing as Partial<Sender<In, Out>>).delivery?.received(value);
+    (this.outgoing as Partial<Sender<In, Out>>).acknowledge?.(value);
     const isPong = this.settings.features.isPong;
     return isPong === undefined || !askSafely(isPong, value, false);
   }

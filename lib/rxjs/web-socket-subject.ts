@@ -5,8 +5,9 @@ import type { NativeEvent, WebSocketConstructor, WebSocketLike } from '../native
 import { reportError } from '../report.js';
 import { request, type RequestOptions } from '../request.js';
 import { resolveSubjectConfig, EXTENSION, type ExtendedConfig, type MessageEventLike, type WebSocketSubjectConfig } from './config.js';
-import type { ConnectionLike, Extension, Outgoing } from './extension.js';
-import { Queue } from './queue.js';
+import type { ConnectionLike, Extension } from './extension.js';
+import type { Outgoing } from '../feature.js';
+import { Queue } from '../queue.js';
 
 /**
  * The subscribers that share one socket, from the subscription that opened it to its end (RxJS
@@ -73,7 +74,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       if (data === undefined) throw new TypeError('reactive-websocket: the serializer returned undefined; nothing was sent.');
       return data;
     };
-    this.#extension = config[EXTENSION]?.(serializer, encode);
+    this.#extension = config[EXTENSION]?.(encode);
     this.#outgoing = this.#extension?.outgoing ?? new Queue(encode);
   }
 
