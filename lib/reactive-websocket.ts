@@ -77,7 +77,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends CoreReactive
    * @throws NotImplementedError where the runtime has no WebSocket and no `WebSocketCtor` was given.
    * @throws TypeError or RangeError for an unknown option, a setting of the wrong type or range, or a feature named twice.
    */
-   
+
   constructor(urlOrConfig: string | URL | ReactiveWebSocketConfig<In, Out>) {
     super(urlOrConfig);
   }
