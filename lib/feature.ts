@@ -13,8 +13,8 @@ export interface HeartbeatLike {
 }
 
 /**
- * The outgoing path of a socket: values in, in order, to the open socket. The core's is an
- * unbounded queue; the `buffer()` feature's is a bounded outbox with backpressure.
+ * An outgoing path: values in, in order, to the open socket. The core's is an unbounded queue;
+ * the `buffer()` feature's is a bounded outbox with backpressure.
  *
  * @typeParam Out - the type of outgoing values before encoding.
  */
@@ -25,6 +25,10 @@ export interface Outgoing<Out> {
   open(socket: WebSocketLike): void;
   /** The socket is closing or gone: hold what is sent from now on. */
   close(): void;
+}
+
+/** The outgoing path of a `ReactiveWebSocket`: with what the socket reports of it. */
+export interface SocketOutgoing<Out> extends Outgoing<Out> {
   /** Whether a value sent now goes straight to the socket. */
   readonly writable: boolean;
   /** Values waiting to be handed to a socket. */
@@ -88,7 +92,7 @@ export interface SocketFeature<In = unknown, Out = unknown> {
         url: string,
         events: OutgoingEvents<Out>,
         delivery: SocketFeature<In, Out>['delivery'],
-      ) => Outgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined })
+      ) => SocketOutgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined })
     | undefined;
   /** @internal At-least-once delivery's settings, checked, for the outgoing path (`delivery()`). */
   readonly delivery?:

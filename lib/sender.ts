@@ -2,7 +2,7 @@ import { utf8ByteLength } from './close-code.js';
 import { snapshot, type WebSocketData } from './codec.js';
 import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
 import type { WebSocketLike } from './native-socket.js';
-import type { Outgoing, OutgoingEvents, SocketFeature } from './feature.js';
+import type { OutgoingEvents, SocketFeature, SocketOutgoing } from './feature.js';
 import { Outbox, resolveBufferConfig, type BufferConfig, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
 
 // A runtime socket's readyState while open. Only an open socket gets a message: one that is closing discards it silently.
@@ -17,7 +17,7 @@ const DRAIN_POLL_MS = 10;
  * nothing queued before it; otherwise the message waits in the outbox and is handed over, in
  * order, when the socket opens or drains. With delivery on, messages stay held until acknowledged.
  */
-export class Sender<In, Out> implements Outgoing<Out> {
+export class Sender<In, Out> implements SocketOutgoing<Out> {
   /** The messages waiting, and with delivery those not yet acknowledged. */
   readonly outbox: Outbox<Out>;
   /** Acknowledgements and re-sends, with delivery on. */

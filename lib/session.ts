@@ -9,8 +9,8 @@ import type { NativeEvent } from './native-socket.js';
 import { Receiver } from './receiver.js';
 import type { ReconnectEvent } from './reconnect.js';
 import { encoder } from './codec.js';
-import type { Outgoing } from './feature.js';
-import { Queue } from './queue.js';
+import type { SocketOutgoing } from './feature.js';
+import { SocketQueue } from './queue.js';
 import { Streams } from './streams.js';
 
 const OPEN_EVENT: SocketOpenEvent = Object.freeze({ type: 'open' });
@@ -29,7 +29,7 @@ export class Session<In, Out> extends Engine<In, Out> {
   /** The socket's streams. */
   readonly streams: Streams<In, Out>;
   /** The outgoing path: the `buffer()` feature's outbox, or the core's unbounded queue. */
-  readonly sender: Outgoing<Out>;
+  readonly sender: SocketOutgoing<Out>;
   /** The incoming path. */
   readonly receiver: Receiver<In, Out>;
 
@@ -41,8 +41,8 @@ export class Session<In, Out> extends Engine<In, Out> {
     if (features.delivery !== undefined && features.outgoing === undefined) {
       throw new TypeError('reactive-websocket: delivery() keeps messages in the outbox until acknowledged: use buffer() too.');
     }
-    const sender: Outgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined } =
-      features.outgoing?.(encode, url, streams, features.delivery) ?? new Queue(encode, (writable) => streams.writable(writable));
+    const sender: SocketOutgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined } =
+      features.outgoing?.(encode, url, streams, features.delivery) ?? new SocketQueue(encode, (writable) => streams.writable(writable));
     super({
       target: () => {
         const target = resolveTarget(config);
