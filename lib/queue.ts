@@ -16,16 +16,21 @@ export class Queue<Out> implements Outgoing<Out> {
   protected held: Array<[value: Out, data: WebSocketData]> = [];
   #socket: WebSocketLike | undefined;
 
-  /** @param encode - the serializer, checked: it throws for a value that cannot be sent. */
-  constructor(private readonly encode: (value: Out) => WebSocketData) {}
+  /**
+   * @param encode - the serializer, checked: it throws for a value that cannot be sent.
+   * @param keep - what is held of a value's bytes; as they are by default, as RxJS holds them.
+   */
+  constructor(
+    private readonly encode: (value: Out) => WebSocketData,
+    private readonly keep: (data: WebSocketData) => WebSocketData = (data) => data,
+  ) {}
 
   /** Encodes a value and sends it to the open socket, or holds it. @throws what the serializer throws. */
   send(value: Out): void {
     const data = this.encode(value);
     // A socket the server has begun to close (readyState 2) would drop it: hold it for the next one.
     if (this.#socket?.readyState === OPEN && !this.held.length) this.#socket.send(data as string);
-    // The bytes as they are now: the caller may write to a buffer after send(), as WebSocket.send allows.
-    else this.held.push([value, snapshot(data)]);
+    else this.held.push([value, this.keep(data)]);
   }
 
   /** Sends what is held, in order, and from now on sends straight to `socket`. */
@@ -52,7 +57,8 @@ export class SocketQueue<Out> extends Queue<Out> implements SocketOutgoing<Out> 
     encode: (value: Out) => WebSocketData,
     private readonly writableChanged: (writable: boolean) => void,
   ) {
-    super(encode);
+    // The bytes as they are now: the caller may write to a buffer after send(), as WebSocket.send allows.
+    super(encode, snapshot);
   }
 
   /** Whether a value sent now goes straight to a socket. */
