@@ -62,6 +62,8 @@ const CONNECT_TIMEOUT = 1000;
 const STEP_MS = 3000;
 /** Bound on the waits of the end of a run (the last messages arriving, handles released). */
 const SETTLE_MS = 3000;
+/** Bound on the wait for the drop-in to deliver and restore its topics once healed: a failing run waits all of it. */
+const DELIVER_MS = 1500;
 /** ws's readyState values. */
 const OPEN = 1;
 const CLOSED = 3;
@@ -410,7 +412,6 @@ class DropInDriver implements Driver {
   readonly subject: WebSocketSubject<Reply, Message>;
   readonly #listeners: Subscription[] = [];
   readonly topicList: Topic[] = [];
-  #opened = false;
 
   constructor(
     readonly config: RunConfig,
@@ -425,8 +426,6 @@ class DropInDriver implements Driver {
         connectTimeout: CONNECT_TIMEOUT,
         buffer: config.buffer,
         delivery: deliveryOf(config),
-        openObserver: { next: () => (this.#opened = true) },
-        closeObserver: { next: () => (this.#opened = false) },
         droppedObserver: { next: (value) => ledger.report(value, 'droppedObserver') },
       }),
     );
@@ -438,8 +437,9 @@ class DropInDriver implements Driver {
   get topics(): number {
     return this.live().length;
   }
+  // A socket of the drop-in that opens is the one it writes to (one that opens after its session stopped is closed again at once).
   get open(): boolean {
-    return this.#opened && this.ledger.liveConnection;
+    return this.ledger.liveConnection;
   }
   readonly done = false;
   get pending(): number {
@@ -505,7 +505,7 @@ class DropInDriver implements Driver {
       if (this.listeners === 0 && this.topics === 0) this.subscribe();
       return world.missing().length === 0 && this.open && world.server.clients === 1 && this.topicProblems(world).length === 0;
     };
-    await until(settled, SETTLE_MS, 'the drop-in to deliver what it holds and restore its topics').catch(() => undefined);
+    await until(settled, DELIVER_MS, 'the drop-in to deliver what it holds and restore its topics').catch(() => undefined);
     if (!this.open) world.ledger.problems.push('the drop-in did not open again once the link was healed');
     else world.ledger.problems.push(...this.topicProblems(world));
     for (const topic of this.live()) {
@@ -825,9 +825,9 @@ class WaitOpen implements Command {
   check = (model: Model): boolean => !model.closed && !model.refusing && !model.stalled;
   async run(_model: Model, world: World): Promise<void> {
     const { driver, config } = world;
-    // A lazy socket, or the drop-in, with nobody subscribed stays closed.
-    if (driver.listeners === 0 && driver.topics === 0 && (config.lazy || config.kind === 'webSocket(resilient())')) return;
-    await until(() => driver.open || driver.done, STEP_MS, 'the socket to open (reconnecting, with nothing in the way)');
+    // A lazy socket, or the drop-in, with nobody subscribed stays closed (also once a pending complete() has ended every subscription).
+    const idle = (): boolean => (config.lazy || config.kind === 'webSocket(resilient())') && driver.listeners === 0 && driver.topics === 0;
+    await until(() => driver.open || driver.done || idle(), STEP_MS, 'the socket to open (reconnecting, with nothing in the way)');
   }
   toString = (): string => 'wait open';
 }
