@@ -64,8 +64,11 @@ export interface CallbackWebSocket<In = unknown, Out = unknown> {
   unbind<E extends CallbackEventName>(evt: E, handler?: Handler<In, E>): void;
   /** Sends a message, queued until the connection opens. Throws as {@link ReactiveWebSocket.send} does. */
   send(data: Out): void;
-  /** Closes the connection: code 1000 or 3000-4999, reason at most 123 UTF-8 bytes. */
-  close(code?: number, reason?: string): void;
+  /**
+   * Closes the connection: code 1000 or 3000-4999, reason at most 123 UTF-8 bytes.
+   * @returns the messages still waiting to be sent, which no connection will get (see {@link ReactiveWebSocket.close}).
+   */
+  close(code?: number, reason?: string): Out[];
   /** The reactive socket underneath, for code that wants its streams. */
   readonly socket: ReactiveWebSocket<In, Out>;
 }
@@ -151,8 +154,8 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
     this.socket.send(data);
   }
 
-  close(code?: number, reason?: string): void {
-    this.socket.close(code, reason);
+  close(code?: number, reason?: string): Out[] {
+    return this.socket.close(code, reason);
   }
 
   // console.log(ws) in Node: a summary with the URL redacted, as for the socket underneath.

@@ -209,6 +209,13 @@ export class Outbox<Out> {
     return earliest;
   }
 
+  /** The values of the messages waiting to be handed to a socket, oldest first; they stay held. */
+  waiting(): Out[] {
+    const values: Out[] = [];
+    for (let i = this.#head; i < this.#queue.length; i++) if (!this.#queue[i].settled) values.push(this.#queue[i].value);
+    return values;
+  }
+
   /** Empties the outbox and returns every message held, oldest first. */
   takeAll(): Array<OutboxEntry<Out>> {
     const held = this.#acknowledged ? [...this.#unacknowledged.values()] : this.#queue.slice(this.#head).filter((entry) => !entry.settled);

@@ -237,15 +237,21 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   /**
    * Closes the connection for good and stops reconnecting, also while waiting between attempts;
    * calling it again does nothing. Streams complete once the socket has closed, after the `close`
-   * event. Messages still held are reported on `error$` as a `SocketClosedError` listing them.
+   * event.
+   *
+   * Nothing sent is lost without a word: the messages still waiting in the outbox are returned,
+   * as no socket will get them, and once the close completes `error$` gets a `SocketClosedError`
+   * listing every message held (those returned, and with `delivery` those sent but never
+   * acknowledged). The return value is the only report a lazy socket nobody observes can give.
    *
    * @param code - 1000 (default) or 3000-4999, the codes browsers let a client send.
    * @param reason - at most 123 bytes of UTF-8.
+   * @returns the messages that were waiting to be sent, oldest first; empty when none were, or when already closed.
    * @throws RangeError or TypeError for a code or reason out of range, before touching the socket.
    */
-  close(code?: number, reason?: string): void {
+  close(code?: number, reason?: string): Out[] {
     validateClose(code, reason);
-    this.#session.requestClose(code, reason);
+    return this.#session.requestClose(code, reason);
   }
 
   /**

@@ -36,9 +36,11 @@ export interface RequestChannel<In, Out> {
  *
  * - Fails with {@link RequestTimeoutError} when no accepted reply arrives within `options.timeout`
  *   ms of subscribing (default 10,000).
- * - Fails with what `send` threw (a full outbox, a closed socket, a value the serializer rejects).
+ * - Fails with what `send` threw (a full outbox, a value the serializer rejects, and a
+ *   `SocketClosedError` on a socket already closed for good).
  * - Errors and completes as the messages do if they end first: it completes without a value
- *   when the socket closes cleanly before the reply, as `messages$.pipe(filter(match), take(1))` would.
+ *   when the socket closes cleanly after the request went out and before the reply, as
+ *   `messages$.pipe(filter(match), take(1))` would.
  * - Unsubscribing before the reply stops the wait: the timer and the subscription to the
  *   messages are gone at once.
  *
@@ -63,6 +65,7 @@ export function request<In, Out>(socket: RequestChannel<In, Out>, message: Out, 
     );
   }
   return new Observable<In>((subscriber) => {
+    let sent = false;
     // Listen before sending, so that a reply faster than the return from send() is not missed.
     const replies = socket.messages$.subscribe({
       next: (reply) => {
@@ -76,7 +79,8 @@ export function request<In, Out>(socket: RequestChannel<In, Out>, message: Out, 
         }
       },
       error: (error: unknown) => subscriber.error(error),
-      complete: () => subscriber.complete(),
+      // Ended before the send: the socket is closed for good, which send() reports as an error.
+      complete: () => sent && subscriber.complete(),
     });
     const timer = timeout < Infinity ? setTimeout(() => subscriber.error(new RequestTimeoutError(timeout, message)), timeout) : undefined;
     // Added before sending: what send() throws errors the subscriber, and this must still run.
@@ -85,5 +89,7 @@ export function request<In, Out>(socket: RequestChannel<In, Out>, message: Out, 
       replies.unsubscribe();
     });
     socket.send(message);
+    sent = true;
+    if (replies.closed) subscriber.complete();
   });
 }

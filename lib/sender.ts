@@ -5,6 +5,9 @@ import type { WebSocketLike } from './native-socket.js';
 import { Outbox, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
 import { callForSend } from './report.js';
 
+// A runtime socket's readyState while open. Only an open socket gets a message: one that is closing discards it silently.
+const OPEN = 1;
+
 // How often a socket above its high-water mark is checked for room: browsers have no drain event.
 const DRAIN_POLL_MS = 10;
 
@@ -47,7 +50,7 @@ export class Sender<In, Out> {
     this.#events = events;
     this.#highWaterMark = buffer.highWaterMark;
     this.outbox = new Outbox<Out>(buffer, delivery !== undefined, url);
-    if (delivery !== undefined) this.delivery = new Delivery(delivery, this.outbox, (data) => this.#socket?.send(data as string));
+    if (delivery !== undefined) this.delivery = new Delivery(delivery, this.outbox, (data) => this.#sendIfOpen(data as WebSocketData));
   }
 
   /**
@@ -67,7 +70,7 @@ export class Sender<In, Out> {
     const data = this.encode(value);
     const socket = this.#socket;
     if (this.delivery === undefined) {
-      if (socket !== undefined && !this.#blocked && !this.outbox.hasQueued) {
+      if (socket !== undefined && socket.readyState === OPEN && !this.#blocked && !this.outbox.hasQueued) {
         socket.send(data as string);
         // Read once per message, after the send instead of before it, and only with a mark set.
         if (this.#highWaterMark !== Infinity && socket.bufferedAmount >= this.#highWaterMark) this.#block();
@@ -103,7 +106,9 @@ export class Sender<In, Out> {
    */
   flush(): void {
     const socket = this.#socket;
+    // Closing (the peer's close frame arrived, its close event has not): the messages wait for the next socket.
     if (socket === undefined) return;
+    if (socket.readyState !== OPEN) return this.#publish(false);
     const now = Date.now();
     for (;;) {
       if (!this.#hasRoom(socket)) {
@@ -137,6 +142,12 @@ export class Sender<In, Out> {
       );
     }
     return data;
+  }
+
+  /** A re-send: the entry stays held (unacknowledged) when the socket is closing, and goes out on the next one. */
+  #sendIfOpen(data: WebSocketData): void {
+    const socket = this.#socket;
+    if (socket?.readyState === OPEN) socket.send(data as string);
   }
 
   #hasRoom(socket: WebSocketLike): boolean {

@@ -95,15 +95,17 @@ export class Session<In, Out> extends Receiver<In, Out> implements ConnectionObs
     });
   }
 
-  /** Closes for good; as `ReactiveWebSocket.close` documents. */
-  requestClose(code?: number, reason?: string): void {
+  /** Closes for good; as `ReactiveWebSocket.close` documents. @returns the messages left waiting, which no socket will get. */
+  requestClose(code?: number, reason?: string): Out[] {
     const lifecycle = this.lifecycle;
-    if (lifecycle.ending) return;
+    if (lifecycle.ending) return [];
+    const unsent = this.sender.outbox.waiting();
     const request = (lifecycle.closeRequest = { code: code ?? 1000, reason: reason ?? '' });
     this.#cancelAttempts();
     const connection = this.connection;
     if (connection === undefined) this.#finish({ by: 'client', ...request });
     else this.#beginClosing(connection, request.code, request.reason);
+    return unsent;
   }
 
   /** What `send` throws once the socket takes no more messages. */

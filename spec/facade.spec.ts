@@ -189,6 +189,15 @@ describe('websocket(host)', () => {
     ws.close();
   });
 
+  it('hands back from close() what a lazy socket with no handler bound was holding', () => {
+    const ws = websocket<string, string>(URL_, { lazy: true });
+    ws.send('a');
+    ws.send('b');
+    expect(ws.close()).toEqual(['a', 'b']);
+    expect(ws.socket.state).toBe('closed');
+    expect(server.server.clients()).toHaveLength(0);
+  });
+
   it('rejects options that are not an object, or that repeat the URL', () => {
     expect(() => websocket(URL_, 'x' as never)).toThrow(/takes an options object, not string/);
     expect(() => websocket(URL_, null as never)).toThrow(/takes an options object, not null/);

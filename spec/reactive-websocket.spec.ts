@@ -565,6 +565,64 @@ describe('as an RxJS Observable and Observer', () => {
   });
 });
 
+describe('a socket closed for good', () => {
+  it('fails request() with the SocketClosedError send() throws, as its TSDoc says, instead of completing without a value', async () => {
+    const socket = await openSocket<string, string>();
+    socket.close();
+    await all(socket.state$);
+    const outcome = await new Promise<unknown>((resolve) =>
+      socket.request('ping', { match: () => true }).subscribe({ next: resolve, error: resolve, complete: () => resolve('completed') }),
+    );
+    expect(outcome).toBeInstanceOf(SocketClosedError);
+    expect((outcome as Error).message).toMatch(/cannot send: the socket to ws:\/\/localhost:1234\/ was closed by close\(\) with code 1000/);
+  });
+
+  it('still completes a request without a value when the socket closes after the request went out and before the reply', async () => {
+    const socket = await openSocket<string, string>();
+    let outcome: unknown;
+    socket
+      .request('ping', { match: () => false })
+      .subscribe({ error: (error: unknown) => (outcome = error), complete: () => (outcome = 'completed') });
+    await expect(server).toReceiveMessage('ping');
+    socket.close();
+    await all(socket.state$);
+    expect(outcome).toBe('completed');
+  });
+});
+
+describe('close() hands back what it leaves unsent', () => {
+  it('returns the messages a lazy socket nobody observed was holding, which no error$ subscriber could hear of', () => {
+    const socket = new ReactiveWebSocket<string, string>({ url: URL_, lazy: true });
+    socket.send('a');
+    socket.send('b');
+    expect(socket.close()).toEqual(['a', 'b']);
+    expect(socket.state).toBe('closed');
+    expect(socket.queued).toBe(0);
+    expect(socket.close()).toEqual([]);
+  });
+
+  it('returns what waited while connecting, and reports the same messages on error$ when the close completes', async () => {
+    const socket = new ReactiveWebSocket<string, string>({
+      url: 'ws://localhost:1235',
+      reconnect: false,
+      WebSocketCtor: MockWebSocket as unknown as WebSocketConstructor,
+    });
+    const errors = all(socket.error$);
+    socket.send('a');
+    expect(socket.close()).toEqual(['a']);
+    const reported = await errors;
+    expect(reported.map((event) => event.error)).toEqual([expect.any(SocketClosedError)]);
+    expect((reported[0].error as SocketClosedError).unsent).toEqual(['a']);
+  });
+
+  it('returns nothing when nothing waits: what an open socket was given is already sent', async () => {
+    const socket = await openSocket<string, string>();
+    socket.send('x');
+    expect(socket.close()).toEqual([]);
+    await expect(server).toReceiveMessage('x');
+  });
+});
+
 describe('lazy', () => {
   it('connects on the first subscriber, not for state$, and closes after the last unsubscribes', async () => {
     const socket = new ReactiveWebSocket<string, string>({ url: URL_, lazy: true });

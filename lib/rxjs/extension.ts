@@ -36,8 +36,9 @@ export interface Extension<In, Out> {
   /** A message was decoded. @returns whether subscribers get it (a heartbeat reply is kept from them). */
   received(value: In): boolean;
   /**
-   * A `multiplex` subscription began and its subscription message was just handed to `outgoing`.
-   * @returns what forgets it when the subscription ends.
+   * A `multiplex` subscription began: its subscription message goes out now on an open socket,
+   * else on the next to open, and again on every later connection, never through `outgoing`.
+   * @returns what ends it: `unsubMsg()` goes to the connection that holds the subscription, if still open.
    */
-  track(subMsg: () => unknown, subscriber: Subscriber<unknown>): () => void;
+  track(subMsg: () => unknown, unsubMsg: () => unknown, subscriber: Subscriber<unknown>): () => void;
 }

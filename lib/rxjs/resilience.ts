@@ -1,12 +1,11 @@
 import type { Subscriber } from 'rxjs';
 import { check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../backoff.js';
-import { CLOSE_CODE_HEARTBEAT_TIMEOUT } from '../close-code.js';
 import type { Serializer, WebSocketData } from '../codec.js';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from '../connection.js';
 import { resolveDeliveryConfig, type DeliveryConfig } from '../delivery.js';
-import { ReconnectError } from '../errors.js';
-import { Heartbeat, validateHeartbeatConfig, type HeartbeatConfig } from '../heartbeat.js';
-import type { NativeEvent, WebSocketLike } from '../native-socket.js';
+import { ConnectionError, ReconnectError } from '../errors.js';
+import { startHeartbeat, validateHeartbeatConfig, type Heartbeat, type HeartbeatConfig } from '../heartbeat.js';
+import { handshakeStatus, nativeErrorDetail, type NativeEvent, type WebSocketLike } from '../native-socket.js';
 import { resolveBufferConfig, type BufferConfig } from '../outbox.js';
 import { askSafely, reportError } from '../report.js';
 import { Retry, type ReconnectEvent } from '../retry.js';
@@ -114,13 +113,17 @@ export function resilient<In, Out = In>(config: ResilientWebSocketSubjectConfig<
   return { ...core, [EXTENSION]: extend } as WebSocketSubjectConfig<In, Out>;
 }
 
-/** A live `multiplex` subscription. */
+/** A live `multiplex` subscription: state the server must hold on every connection, not a message to queue. */
 interface Topic {
   readonly subMsg: () => unknown;
+  readonly unsubMsg: () => unknown;
   readonly subscriber: Subscriber<unknown>;
-  /** The number of the socket its subscription message went (or goes) out on. */
+  /** The number of the socket its subscription message went out on; 0 while it waits for one to open. */
   sentOn: number;
 }
+
+// A runtime socket's readyState while open: a closing one discards what it is given.
+const OPEN = 1;
 
 /** The resilience of one subject: its outbox and its live topics, shared by its successive sessions. */
 class Resilience<In, Out> implements Extension<In, Out> {
@@ -128,8 +131,8 @@ class Resilience<In, Out> implements Extension<In, Out> {
   readonly #topics = new Set<Topic>();
   // Sockets opened so far: a topic whose subscription message went out on an earlier one subscribes again.
   #opened = 0;
-  // The connection the outgoing path writes to, if one is open.
-  #attached: ResilientConnection<In, Out> | undefined;
+  // The socket the outgoing path writes to, if one has opened and not yet closed.
+  #attached: WebSocketLike | undefined;
 
   constructor(
     readonly settings: Settings<In, Out>,
@@ -154,33 +157,54 @@ class Resilience<In, Out> implements Extension<In, Out> {
     return isPong === undefined || !askSafely(isPong, value, false);
   }
 
-  track(subMsg: () => unknown, subscriber: Subscriber<unknown>): () => void {
-    // Sent on the open socket, or queued for the next to open, which must not send it twice.
-    const topic: Topic = { subMsg, subscriber, sentOn: this.#opened + (this.#attached ? 0 : 1) };
+  /**
+   * Topic messages bypass the outbox: no overflow policy may drop them and no queue holds a copy
+   * for a later socket, so each live topic is subscribed exactly once on every connection.
+   */
+  track(subMsg: () => unknown, unsubMsg: () => unknown, subscriber: Subscriber<unknown>): () => void {
+    const topic: Topic = { subMsg, unsubMsg, subscriber, sentOn: 0 };
     this.#topics.add(topic);
-    return () => this.#topics.delete(topic);
+    const socket = this.#attached;
+    // A closing socket would drop it: the next one to open sends it.
+    if (socket?.readyState === OPEN) this.#subscribe(topic, socket);
+    // subMsg() threw and errored the subscriber before it could keep what untracks it.
+    if (subscriber.closed) this.#topics.delete(topic);
+    return () => {
+      this.#topics.delete(topic);
+      const current = this.#attached;
+      // Only the connection that holds the subscription needs to hear its end; a new one never had it.
+      if (topic.sentOn === this.#opened && current?.readyState === OPEN) {
+        try {
+          current.send(this.context.encode(unsubMsg() as Out) as string);
+        } catch (error) {
+          // The subscription is over: there is no one left to tell.
+          reportError(error);
+        }
+      }
+    };
   }
 
-  /** A socket opened: topics subscribed on an earlier one subscribe again, before anything queued goes out. */
-  attach(connection: ResilientConnection<In, Out>, socket: WebSocketLike): void {
-    const epoch = ++this.#opened;
-    this.#attached = connection;
-    for (const topic of this.#topics) {
-      if (topic.sentOn >= epoch) continue;
-      topic.sentOn = epoch;
-      try {
-        socket.send(this.context.encode(topic.subMsg() as Out) as string);
-      } catch (error) {
-        topic.subscriber.error(error);
-      }
-    }
+  /** A socket opened: every live topic subscribes on it, before anything queued goes out. */
+  attach(socket: WebSocketLike): void {
+    this.#opened++;
+    this.#attached = socket;
+    for (const topic of this.#topics) if (topic.sentOn < this.#opened) this.#subscribe(topic, socket);
   }
 
   /** A socket closed: hold what is sent until the next one opens (unless another is open already). */
-  detach(connection: ResilientConnection<In, Out>): void {
-    if (this.#attached !== connection) return;
+  detach(socket: WebSocketLike): void {
+    if (this.#attached !== socket) return;
     this.#attached = undefined;
     this.outgoing.close();
+  }
+
+  #subscribe(topic: Topic, socket: WebSocketLike): void {
+    topic.sentOn = this.#opened;
+    try {
+      socket.send(this.context.encode(topic.subMsg() as Out) as string);
+    } catch (error) {
+      topic.subscriber.error(error);
+    }
   }
 }
 
@@ -194,6 +218,8 @@ class ResilientConnection<In, Out> implements ConnectionLike {
   #heartbeat: Heartbeat | undefined;
   readonly #retry: Retry;
   #closing = false;
+  // Why the connection or attempt now ending failed, for shouldReconnect; taken when it closes.
+  #failure: ConnectionError | undefined;
 
   constructor(
     private readonly resilience: Resilience<In, Out>,
@@ -219,30 +245,18 @@ class ResilientConnection<In, Out> implements ConnectionLike {
 
   /** @throws what the constructor throws, on the first attempt only: later, it ends the session as an error. */
   #connect(): void {
-    const { settings } = this.resilience;
+    const { settings, context } = this.resilience;
+    const url = redactUrl(context.url);
     this.#connection = new Connection(
       { ...this.options, connectTimeout: settings.connectTimeout },
       {
         open: (connection) => {
-          this.resilience.attach(this, connection.socket);
+          this.resilience.attach(connection.socket);
           const heartbeat = settings.heartbeat;
           if (heartbeat) {
-            this.#heartbeat = new Heartbeat(
-              heartbeat.interval,
-              heartbeat.timeout,
-              () => {
-                try {
-                  const { message } = heartbeat;
-                  connection.socket.send(
-                    this.resilience.context.encode(typeof message == 'function' ? (message as () => Out)() : message) as string,
-                  );
-                } catch (error) {
-                  reportError(error);
-                }
-              },
-              () => connection.abandon(CLOSE_CODE_HEARTBEAT_TIMEOUT, 'heartbeat timeout'),
-            );
-            this.#heartbeat.start();
+            this.#heartbeat = startHeartbeat(heartbeat, connection, context.encode, (detail) => {
+              this.#failure = new ConnectionError(url, detail);
+            });
           }
           this.observer.open(connection);
         },
@@ -250,21 +264,28 @@ class ResilientConnection<In, Out> implements ConnectionLike {
           this.#heartbeat?.received();
           this.observer.message(event);
         },
-        // With reconnect on, the close that follows decides.
-        error: (event) => settings.reconnect || this.observer.error(event),
+        error: (event) => {
+          const detail = nativeErrorDetail(event);
+          this.#failure = new ConnectionError(url, detail, { cause: event.error, status: handshakeStatus(detail) });
+          // With reconnect on, the close that follows decides.
+          if (!settings.reconnect) this.observer.error(event);
+        },
         close: (event) => this.#closed(event),
       },
     );
   }
 
   #closed(event: NativeEvent): void {
-    const openedAt = this.#connection?.openedAt;
+    const connection = this.#connection;
     this.#connection = undefined;
     this.#heartbeat?.stop();
-    this.resilience.detach(this);
+    this.#heartbeat = undefined;
+    if (connection) this.resilience.detach(connection.socket);
+    const failure = this.#failure;
+    this.#failure = undefined;
     const { settings, context } = this.resilience;
     const close = { type: 'close' as const, code: event.code ?? 1005, reason: event.reason ?? '', wasClean: event.wasClean ?? false };
-    const next = this.#closing ? undefined : this.#retry.next(close, openedAt);
+    const next = this.#closing ? undefined : this.#retry.next(close, connection?.openedAt, failure);
     if (typeof next === 'object') {
       context.closeObserver?.next(event);
       this.#retry.schedule(next.delay, () => {

@@ -210,10 +210,14 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       });
       // No socket could be made: the subscriber has its error already.
       if (subscriber.closed) return;
+      const extension = this.#extension;
+      if (unsubMsg && extension) {
+        tracking.untrack = extension.track(subMsg, unsubMsg, subscriber);
+        return;
+      }
       const message = subMsg();
       this.next(message as Out);
       sent = true;
-      tracking.untrack = unsubMsg && this.#extension?.track(subMsg, subscriber);
       if (timeout! < Infinity) timer = setTimeout(() => subscriber.error(new RequestTimeoutError(timeout!, message)), timeout);
     });
   }

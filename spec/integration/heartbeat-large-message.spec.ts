@@ -11,7 +11,8 @@ import { WebSocketServer } from 'ws';
 import { CLOSE_CODE_HEARTBEAT_TIMEOUT, ReactiveWebSocket, type HeartbeatConfig, type SocketCloseEvent } from '../../lib/index.js';
 import { SlowLink } from '../support/slow-link.js';
 import { summary } from '../support/summary.js';
-import { all, first } from '../support/wait.js';
+import { resilient, webSocket, type CloseEventLike } from '../../lib/rxjs.js';
+import { all, deferred, first } from '../support/wait.js';
 
 const RATE = 1024 * 1024; // bytes per second, each way
 const UPLOAD = 1536 * 1024; // about 1.5 s on the link
@@ -89,6 +90,34 @@ describe('a heartbeat of interval 200 and timeout 200 ms', () => {
     expect(closes.map((close) => close.code)).toEqual([CLOSE_CODE_HEARTBEAT_TIMEOUT]);
     expect(arrived).toEqual([]);
     expect(errors.map((error) => error.message)).toEqual([expect.stringMatching(/raise them above its transfer time/)]);
+  });
+});
+
+describe("the drop-in's resilient() with a heartbeat of interval 200 and timeout 200 ms", () => {
+  it('keeps a connection open while it sends one message that takes about 1.5 s, as ReactiveWebSocket does', async () => {
+    const closes: CloseEventLike[] = [];
+    const opened = deferred(5000, 'open');
+    const subject = webSocket<string | Buffer, string | Uint8Array>(
+      resilient({
+        url: link.url,
+        WebSocketCtor: link.WebSocketCtor,
+        heartbeat: { ...SHORT, message: 'ping', isPong: (message) => message === 'ping' },
+        serializer: (value) => value,
+        deserializer: (event) => event.data as string | Buffer,
+        openObserver: { next: () => opened.resolve() },
+        closeObserver: { next: (close) => closes.push(close) },
+      }),
+    );
+    const held = subject.subscribe(); // the socket stays open after the reply
+    const reply = first(subject, 10_000);
+    await opened.promise;
+
+    subject.next(new Uint8Array(UPLOAD));
+
+    expect(String(await reply)).toBe(`received ${UPLOAD}`);
+    expect(closes).toEqual([]);
+    held.unsubscribe();
+    subject.unsubscribe();
   });
 });
 

@@ -8,7 +8,8 @@ import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { ConnectionError, ReactiveWebSocket, type ReconnectEvent, type SocketCloseEvent, type SocketState } from '../../lib/index.js';
-import { all, until } from '../support/wait.js';
+import { resilient, webSocket } from '../../lib/rxjs.js';
+import { all, deferred, until } from '../support/wait.js';
 
 interface RefusingServer {
   readonly url: string;
@@ -105,6 +106,53 @@ describe('a handshake refused with HTTP 401 or 403', () => {
     expect(reconnects).toEqual([]);
     expect(states).toEqual(['connecting', 'closed']);
     expect(server.upgrades).toBe(1);
+  });
+});
+
+describe("the drop-in's resilient() against a handshake refused with HTTP 401", () => {
+  it('passes the ConnectionError to shouldReconnect, which stops after one attempt as on ReactiveWebSocket', async () => {
+    server = await refusingServer(401);
+    const seen: Array<{ code: number; status: number | undefined }> = [];
+    const subject = webSocket(
+      resilient({
+        url: server.url,
+        WebSocketCtor: WebSocket,
+        reconnect: {
+          initialDelay: 0,
+          shouldReconnect: (close, error) => {
+            seen.push({ code: close.code, status: error instanceof ConnectionError ? error.status : undefined });
+            return unlessUnauthorized(close, error);
+          },
+        },
+      }),
+    );
+    const ended = deferred<unknown>(5000, 'the subject to end');
+    subject.subscribe({ error: (error: unknown) => ended.resolve(error), complete: () => ended.resolve('completed') });
+    const error = await ended.promise;
+
+    expect(seen).toEqual([{ code: 1006, status: 401 }]);
+    expect(error).toMatchObject({ code: 1006, wasClean: false });
+    expect(server.upgrades).toBe(1);
+  });
+
+  it('passes each attempt its own error: a 503 is retried with status 503 every time', async () => {
+    server = await refusingServer(503);
+    const statuses: Array<number | undefined> = [];
+    const subject = webSocket(
+      resilient({
+        url: server.url,
+        WebSocketCtor: WebSocket,
+        reconnect: {
+          initialDelay: 5,
+          maxDelay: 10,
+          shouldReconnect: (close, error) => statuses.push(error instanceof ConnectionError ? error.status : undefined) > 0,
+        },
+      }),
+    );
+    const subscription = subject.subscribe({ error: () => undefined });
+    await until(() => statuses.length >= 3, 5000, 'three attempts');
+    subscription.unsubscribe();
+    expect(statuses.slice(0, 3)).toEqual([503, 503, 503]);
   });
 });
 

@@ -285,3 +285,121 @@ describe('buffer and delivery', () => {
     MockSocket.last.receiveJson({ topic: 'ack', ack: 2 });
   });
 });
+
+describe('multiplex topics are state, not data', () => {
+  const unsubscribed = (name: string) => ({ unsub: name });
+
+  it('subscribes a topic made while reconnecting on the next connection, though "drop-oldest" dropped every queued value', () => {
+    const dropped: unknown[] = [];
+    const ws = subject({
+      reconnect: NOW,
+      buffer: { limit: 1, overflow: 'drop-oldest' },
+      droppedObserver: { next: (value) => dropped.push(value) },
+    });
+    record(ws);
+    MockSocket.last.open();
+    MockSocket.last.closed(1006, '', false);
+    record(topic(ws, 'prices'));
+    ws.next({ n: 1 });
+    ws.next({ n: 2 });
+    jest.runOnlyPendingTimers();
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toEqual([{ sub: 'prices' }, { n: 2 }]);
+    expect(dropped).toEqual([{ n: 1 }]);
+  });
+
+  it.each(['drop-oldest', 'drop-newest', 'error'] as const)(
+    'sends an unsubscription at once past a full outbox (overflow %s) and never lets it be dropped',
+    (overflow) => {
+      const dropped: unknown[] = [];
+      const ws = subject({ buffer: { limit: 1, overflow, highWaterMark: 10 }, droppedObserver: { next: (value) => dropped.push(value) } });
+      record(ws); // keeps the socket open when the topic ends
+      const prices = record(topic(ws, 'prices'));
+      MockSocket.last.open();
+      // The socket is above its high-water mark: values wait, and the outbox is full.
+      MockSocket.last.bufferedAmount = 100;
+      ws.next({ n: 1 });
+      ws.next({ n: 2 }); // sent to the full socket: queued
+      if (overflow === 'error') expect(() => ws.next({ n: 3 })).toThrow(BufferOverflowError);
+      else ws.next({ n: 3 });
+      prices.subscription.unsubscribe();
+      expect(MockSocket.last.sentJson).toEqual([{ sub: 'prices' }, { n: 1 }, unsubscribed('prices')]);
+      expect(dropped).toEqual(overflow === 'drop-oldest' ? [{ n: 2 }] : overflow === 'drop-newest' ? [{ n: 3 }] : []);
+      MockSocket.last.bufferedAmount = 0;
+      jest.runOnlyPendingTimers();
+      expect(MockSocket.last.sentJson.slice(3)).toEqual([overflow === 'drop-oldest' ? { n: 3 } : { n: 2 }]);
+    },
+  );
+
+  it('does not subscribe a topic on the next connection once it was left while reconnecting, and sends that connection no unsubscription', () => {
+    const ws = subject({ reconnect: NOW, buffer: { limit: 1 } });
+    record(ws);
+    const prices = record(topic(ws, 'prices'));
+    MockSocket.last.open();
+    MockSocket.last.closed(1006, '', false);
+    ws.next({ n: 1 }); // the outbox is full
+    prices.subscription.unsubscribe();
+    jest.runOnlyPendingTimers();
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toEqual([{ n: 1 }]);
+  });
+
+  it('subscribes a topic made while the socket is closing (close frame in, close event not yet) exactly once on the next connection', () => {
+    for (const buffer of [undefined, { limit: 10 }]) {
+      MockSocket.reset();
+      const ws = subject({ reconnect: NOW, buffer });
+      const all = record(ws);
+      MockSocket.last.open();
+      MockSocket.last.readyState = 2; // the server's close frame arrived
+      const prices = record(topic(ws, 'prices'));
+      ws.next({ n: 1 });
+      expect(MockSocket.last.sentJson).toEqual([]);
+      MockSocket.last.closed(4001, 'bye', true);
+      jest.runOnlyPendingTimers();
+      MockSocket.last.open();
+      expect(MockSocket.last.sentJson).toEqual([{ sub: 'prices' }, { n: 1 }]);
+      prices.subscription.unsubscribe();
+      expect(MockSocket.last.sentJson).toEqual([{ sub: 'prices' }, { n: 1 }, unsubscribed('prices')]);
+      all.subscription.unsubscribe();
+      MockSocket.last.closed();
+    }
+  });
+
+  it('errors only the topic whose subMsg throws, and forgets it: later connections do not call it again', () => {
+    const ws = subject({ reconnect: NOW });
+    record(ws);
+    MockSocket.last.open();
+    let calls = 0;
+    const broken = record(
+      ws.multiplex(
+        () => {
+          calls++;
+          throw new Error('no topic');
+        },
+        () => ({ unsub: 'x' }),
+        () => true,
+      ),
+    );
+    expect(broken.error).toEqual(new Error('no topic'));
+    MockSocket.last.closed(1006, '', false);
+    jest.runOnlyPendingTimers();
+    MockSocket.last.open();
+    expect(calls).toBe(1);
+    expect(MockSocket.last.sentJson).toEqual([]);
+  });
+});
+
+describe('the closing window (close frame in, close event not yet)', () => {
+  it('keeps a value sent then for the next connection instead of handing it to the closing socket', () => {
+    const ws = subject({ reconnect: NOW, buffer: { limit: 10 } });
+    record(ws);
+    MockSocket.last.open();
+    MockSocket.last.readyState = 2;
+    ws.next({ n: 1 });
+    expect(MockSocket.last.sentJson).toEqual([]);
+    MockSocket.last.closed(4001, 'bye', true);
+    jest.runOnlyPendingTimers();
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toEqual([{ n: 1 }]);
+  });
+});
