@@ -27,7 +27,7 @@ const KINDS: Array<{ kind: Kind; runs: number }> = [
   { kind: 'webSocket(resilient())' as const, runs: 40 },
   // A replay (LIFECYCLE_KIND) runs the one kind its seed and path belong to.
 ].filter(({ kind }) => process.env.LIFECYCLE_KIND === undefined || process.env.LIFECYCLE_KIND === kind);
-const MAX_COMMANDS = 20;
+const MAX_COMMANDS = 30;
 const RUNS = process.env.LIFECYCLE_RUNS === undefined ? undefined : Number(process.env.LIFECYCLE_RUNS);
 const SEED = process.env.LIFECYCLE_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.LIFECYCLE_SEED);
 const PATH = process.env.LIFECYCLE_PATH;
