@@ -593,9 +593,14 @@ export class World {
     }
     await driver.finish(this);
     const made = ledger.made.length;
-    await until(() => server.clients === 0 && proxy.open === 0, SETTLE_MS, 'the server and the proxy to see every client go').catch(() =>
-      ledger.problems.push(`after close(), the server still has ${server.clients} clients and the proxy ${proxy.open} connections`),
-    );
+    await until(() => server.clients === 0 && proxy.open === 0, SETTLE_MS, 'the server and the proxy to see every client go').catch(() => {
+      const left = server.connections.filter((c) => c.socket.readyState !== CLOSED).map((c) => `${c.number} in readyState ${c.socket.readyState}`);
+      const runtime = ledger.made.map((raw) => raw.readyState).join(',');
+      ledger.problems.push(
+        `after close(), the server still has ${server.clients} clients (connections ${left.join(', ')}) and the proxy ${proxy.open} connections; ` +
+          `the client's runtime sockets are in readyStates ${runtime}`,
+      );
+    });
     const released = (): boolean => handles().sockets <= this.#baseline.sockets && handles().timers <= this.#baseline.timers;
     await until(released, SETTLE_MS, 'timers and sockets to be released').catch(() =>
       ledger.problems.push(`after close(), handles ${JSON.stringify(handles())} exceed the baseline ${JSON.stringify(this.#baseline)}`),
