@@ -523,7 +523,8 @@ class DropInDriver implements Driver {
 
   /** Live topics not subscribed exactly once on the open connection, and ended ones still subscribed there. */
   topicProblems(world: World): string[] {
-    const connection = world.server.connections.find((c) => c.socket.readyState === OPEN);
+    // The newest: one the proxy cut may still look open to the server for a moment.
+    const connection = world.server.connections.filter((c) => c.socket.readyState === OPEN).at(-1);
     if (connection === undefined) return ['no connection is open on the server'];
     const problems: string[] = [];
     for (const topic of this.topicList) {
@@ -834,6 +835,12 @@ class WaitOpen implements Command {
     // A lazy socket, or the drop-in, with nobody subscribed stays closed (also once a pending complete() has ended every subscription).
     const idle = (): boolean => (config.lazy || config.kind === 'webSocket(resilient())') && driver.listeners === 0 && driver.topics === 0;
     await until(() => driver.open || driver.done || idle(), STEP_MS, 'the socket to open (reconnecting, with nothing in the way)');
+    // On every connection the drop-in opens, each live topic is subscribed once, and only live ones.
+    if (driver instanceof DropInDriver && driver.open) {
+      await until(() => !driver.open || driver.topicProblems(world).length === 0, STEP_MS, 'the topics to be subscribed').catch(() => {
+        throw new Error(driver.topicProblems(world).join('\n'));
+      });
+    }
   }
   toString = (): string => 'wait open';
 }
