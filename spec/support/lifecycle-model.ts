@@ -127,7 +127,7 @@ export class Ledger {
         ledger.#track(this);
       }
     }
-    return TrackedWebSocket as unknown as WebSocketConstructor;
+    return TrackedWebSocket;
   }
 
   #track(raw: WebSocket): void {
@@ -164,7 +164,8 @@ export class Ledger {
       if (error instanceof BufferOverflowError) this.sends.push({ id: message.id, target, outcome: 'overflow' });
       else if (error instanceof SocketClosedError) {
         this.sends.push({ id: message.id, target, outcome: 'closed' });
-        if (!this.closeCalled && !this.stateCompleted) this.problems.push(`send(${message.id}) threw SocketClosedError while the socket was not closed`);
+        if (!this.closeCalled && !this.stateCompleted)
+          this.problems.push(`send(${message.id}) threw SocketClosedError while the socket was not closed`);
       } else this.problems.push(`send(${message.id}) threw ${describe(error)}`);
     }
   }
@@ -252,7 +253,9 @@ interface Driver {
 
 const quickReconnect = (config: RunConfig) => (config.reconnect ? RECONNECT : false);
 const deliveryOf = (config: RunConfig) =>
-  config.delivery ? { id: (message: Message) => ('id' in message ? message.id : JSON.stringify(message)), ackOf: (reply: Reply) => reply.ack } : undefined;
+  config.delivery
+    ? { id: (message: Message) => ('id' in message ? message.id : JSON.stringify(message)), ackOf: (reply: Reply) => reply.ack }
+    : undefined;
 
 /** `ReactiveWebSocket`, lazy or not. */
 class ReactiveDriver implements Driver {
@@ -533,7 +536,9 @@ class DropInDriver implements Driver {
       if (live && net !== 1) problems.push(`live topic ${topic.name} is subscribed ${net} times on server connection ${connection.number}`);
       // An unsubscription message reported dropped cannot have reached the server.
       if (!live && net > 0 && !this.ledger.droppedTopicMessages.includes(topic.name)) {
-        problems.push(`topic ${topic.name} ended (${topic.ended ?? 'closed'}) but is still subscribed on server connection ${connection.number}`);
+        problems.push(
+          `topic ${topic.name} ended (${topic.ended ?? 'closed'}) but is still subscribed on server connection ${connection.number}`,
+        );
       }
     }
     return problems;
@@ -590,12 +595,15 @@ export class World {
     if (this.config.delivery && !driver.done && this.config.kind !== 'webSocket(resilient())') {
       if (driver.listeners === 0 && this.config.lazy && !ledger.closeCalled) driver.subscribe();
       await until(() => driver.pending === 0 || driver.done, SETTLE_MS, 'delivery to be acknowledged').catch(() => undefined);
-      if (driver.pending > 0 && !driver.done) ledger.problems.push(`delivery: ${driver.pending} messages still unacknowledged once the link was healed`);
+      if (driver.pending > 0 && !driver.done)
+        ledger.problems.push(`delivery: ${driver.pending} messages still unacknowledged once the link was healed`);
     }
     await driver.finish(this);
     const made = ledger.made.length;
     await until(() => server.clients === 0 && proxy.open === 0, SETTLE_MS, 'the server and the proxy to see every client go').catch(() => {
-      const left = server.connections.filter((c) => c.socket.readyState !== CLOSED).map((c) => `${c.number} in readyState ${c.socket.readyState}`);
+      const left = server.connections
+        .filter((c) => c.socket.readyState !== CLOSED)
+        .map((c) => `${c.number} in readyState ${c.socket.readyState}`);
       const runtime = ledger.made.map((raw) => raw.readyState).join(',');
       ledger.problems.push(
         `after close(), the server still has ${server.clients} clients (connections ${left.join(', ')}) and the proxy ${proxy.open} connections; ` +
@@ -615,7 +623,8 @@ export class World {
       if (left.length > 0) ledger.problems.push(`a closed runtime socket still has listeners for ${left.join(', ')}`);
     }
     this.#checkMessages();
-    if (server.unreadable.length > 0) ledger.problems.push(`the server got messages it cannot read: ${server.unreadable.slice(0, 3).join(', ')}`);
+    if (server.unreadable.length > 0)
+      ledger.problems.push(`the server got messages it cannot read: ${server.unreadable.slice(0, 3).join(', ')}`);
     if (ledger.problems.length > 0) throw new Error(`${this.config.kind}: ${ledger.problems.join('\n')}`);
   }
 
@@ -623,9 +632,11 @@ export class World {
   async dispose(): Promise<void> {
     this.proxy.resume();
     this.driver.abort();
-    await until(() => this.ledger.made.every((raw) => raw.readyState === CLOSED), SETTLE_MS, 'the client to close after a failed run').catch(
-      () => undefined,
-    );
+    await until(
+      () => this.ledger.made.every((raw) => raw.readyState === CLOSED),
+      SETTLE_MS,
+      'the client to close after a failed run',
+    ).catch(() => undefined);
     await this.proxy.close();
     await this.server.close();
   }
@@ -644,12 +655,15 @@ export class World {
         arrivals.set(id, (arrivals.get(id) ?? 0) + 1);
         const fate = fates.get(id);
         if (fate === undefined || fate.outcome !== 'accepted') {
-          ledger.problems.push(`message ${id} reached the server though send ${fate ? `threw (${fate.outcome})` : 'was never called for it'}`);
+          ledger.problems.push(
+            `message ${id} reached the server though send ${fate ? `threw (${fate.outcome})` : 'was never called for it'}`,
+          );
         }
       }
       for (const [name, changes] of connection.topics) {
         let net = 0;
-        for (const change of changes) if ((net += change) > 1) ledger.problems.push(`topic ${name} was subscribed twice on server connection ${connection.number}`);
+        for (const change of changes)
+          if ((net += change) > 1) ledger.problems.push(`topic ${name} was subscribed twice on server connection ${connection.number}`);
       }
     }
     if (!this.config.delivery) {
@@ -849,24 +863,48 @@ class WaitOpen implements Command {
 export function commandsFor(kind: Kind): Array<fc.Arbitrary<Command>> {
   const weighted = (weight: number, arbitrary: fc.Arbitrary<Command>) => ({ weight, arbitrary });
   const choices = [
-    weighted(12, fc.integer({ min: 1, max: 3 }).map((count) => new Send(count))),
+    weighted(
+      12,
+      fc.integer({ min: 1, max: 3 }).map((count) => new Send(count)),
+    ),
     weighted(12, fc.constant(new WaitOpen())),
-    weighted(6, fc.constantFrom(1000, 1001, 1011, 4000, 4001).map((code) => new ServerClose(code))),
+    weighted(
+      6,
+      fc.constantFrom(1000, 1001, 1011, 4000, 4001).map((code) => new ServerClose(code)),
+    ),
     weighted(2, fc.constant(new ServerTerminate())),
-    weighted(2, fc.boolean().map((reset) => new ProxyCut(reset))),
+    weighted(
+      2,
+      fc.boolean().map((reset) => new ProxyCut(reset)),
+    ),
     weighted(2, fc.constant(new Stall())),
     weighted(4, fc.constant(new Resume())),
-    weighted(2, fc.constantFrom(401, 503).map((status) => new Refuse(status))),
+    weighted(
+      2,
+      fc.constantFrom(401, 503).map((status) => new Refuse(status)),
+    ),
     weighted(4, fc.constant(new Accept())),
     // Rare: after close() a run has little left to do.
     weighted(1, fc.constant(new Close())),
   ];
   // Subscribers count on a lazy ReactiveWebSocket and on the drop-in; elsewhere they are extra error$ subscribers.
   if (kind !== 'websocket()') {
-    choices.push(weighted(6, fc.constant(new Subscribe())), weighted(2, fc.nat(7).map((pick) => new Unsubscribe(pick))));
+    choices.push(
+      weighted(6, fc.constant(new Subscribe())),
+      weighted(
+        2,
+        fc.nat(7).map((pick) => new Unsubscribe(pick)),
+      ),
+    );
   }
   if (kind === 'webSocket(resilient())') {
-    choices.push(weighted(6, fc.constant(new SubscribeTopic())), weighted(4, fc.nat(7).map((pick) => new UnsubscribeTopic(pick))));
+    choices.push(
+      weighted(6, fc.constant(new SubscribeTopic())),
+      weighted(
+        4,
+        fc.nat(7).map((pick) => new UnsubscribeTopic(pick)),
+      ),
+    );
   }
   return [fc.oneof(...choices)];
 }
@@ -876,9 +914,13 @@ export function configFor(kind: Kind): fc.Arbitrary<RunConfig> {
   return fc.record({
     kind: fc.constant(kind),
     lazy: kind === 'ReactiveWebSocket' ? fc.boolean() : fc.constant(false),
-    reconnect: kind === 'webSocket(resilient())' ? fc.constant(true) : fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.constant(false)),
+    reconnect:
+      kind === 'webSocket(resilient())' ? fc.constant(true) : fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.constant(false)),
     buffer: fc.option(
-      fc.record({ limit: fc.integer({ min: 2, max: 6 }), overflow: fc.constantFrom<OverflowPolicy>('error', 'drop-oldest', 'drop-newest') }),
+      fc.record({
+        limit: fc.integer({ min: 2, max: 6 }),
+        overflow: fc.constantFrom<OverflowPolicy>('error', 'drop-oldest', 'drop-newest'),
+      }),
       { nil: undefined },
     ),
     delivery: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, fc.constant(true)),
@@ -891,7 +933,6 @@ export async function runScenario(config: RunConfig, commands: Iterable<Command>
   try {
     await fc.asyncModelRun(() => ({ model: { closed: false, refusing: false, stalled: false }, real: world }), commands);
     await world.finish();
-    if (process.env.LIFECYCLE_DEBUG) console.log(JSON.stringify(config), String(commands), world.ledger.states.join('>'), world.server.connections.length);
     log(world);
   } finally {
     await world.dispose();
