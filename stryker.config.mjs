@@ -5,7 +5,8 @@ import baseJestConfig from './jest.config.js';
 
 /** The modules mutated, each with the unit spec that covers it (spec/ mirrors lib/). */
 const modules = [
-  'backoff',
+  'reconnect',
+  'check',
   'outbox',
   'heartbeat',
   'close-code',

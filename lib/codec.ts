@@ -1,4 +1,6 @@
+import { describeType } from './check.js';
 import { sentence } from './errors.js';
+import { callForSend } from './report.js';
 import type { SocketMessageEvent } from './events.js';
 
 /** Something that can be sent as a Blob: matches the runtime's `Blob` without requiring DOM types. */
@@ -54,26 +56,6 @@ export function snapshot(data: WebSocketData): WebSocketData {
   return data;
 }
 
-/** A short name for a value's type, for error messages (`null`, `undefined`, `object (Object)`, `function`). */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return `object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return typeof value;
-}
-
-/**
- * A value as a message shows it: a string quoted (cut after 64 characters), a number, boolean,
- * BigInt, symbol, `null` or `undefined` as written in code, anything else by its type (never a
- * function's source, never an object's contents).
- */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'symbol') return value.toString();
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
-  return describeType(value);
-}
-
 /**
  * Encodes a value as JSON text for sending.
  *
@@ -124,4 +106,23 @@ export function jsonDeserializer<In = unknown>(event: SocketMessageEvent): In {
 
 function dropUnsafeKeys(key: string, value: unknown): unknown {
   return key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value;
+}
+
+/**
+ * The serializer, checked: what it returns for a value, which must be something a socket sends.
+ * @throws TypeError when the serializer throws or returns anything else; nothing is sent or queued then.
+ */
+export function encoder<Out>(serializer: Serializer<Out>): (value: Out) => WebSocketData {
+  return (value) => {
+    const data: unknown = callForSend(serializer, value, 'the serializer');
+    if (isWebSocketData(data)) return data;
+    const sends = 'a socket sends strings, ArrayBuffers, typed arrays, DataViews and Blobs';
+    throw new TypeError(
+      serializer === identitySerializer
+        ? `reactive-websocket: cannot send a value of type ${describeType(data)}: ${sends}. ` +
+            'Pass a serializer (for example jsonSerializer) to send other values. Nothing was sent or queued.'
+        : `reactive-websocket: the serializer returned a value of type ${describeType(data)}; ${sends}. ` +
+            'Make the serializer return one of them. Nothing was sent or queued.',
+    );
+  };
 }

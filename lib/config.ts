@@ -1,11 +1,13 @@
-import { check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from './backoff.js';
-import { dataDeserializer, describeType, identitySerializer, type Deserializer, type Serializer } from './codec.js';
-import { resolveDeliveryConfig, type DeliveryConfig, type ResolvedDeliveryConfig } from './delivery.js';
-import { NotImplementedError } from './errors.js';
-import { validateHeartbeatConfig, type HeartbeatConfig } from './heartbeat.js';
-import type { BinaryType, WebSocketConstructor } from './native-socket.js';
-import { resolveBufferConfig, type BufferConfig, type ResolvedBufferConfig } from './outbox.js';
+import { reconnect as reconnectFeature, type ReconnectConfig } from './reconnect.js';
+import { dataDeserializer, identitySerializer, type Deserializer, type Serializer } from './codec.js';
+import { delivery as deliveryFeature, type DeliveryConfig } from './delivery.js';
+import { heartbeat as heartbeatFeature, type HeartbeatConfig } from './heartbeat.js';
+import { mergeFeatures, type SocketFeature } from './feature.js';
+import { resolveWebSocketCtor, type BinaryType, type WebSocketConstructor } from './native-socket.js';
+import type { BufferConfig } from './outbox.js';
+import { buffer as bufferFeature } from './sender.js';
 import { normalizeProtocols, normalizeUrl, pageBaseUrl, redactUrl } from './url.js';
+import { check, describeType, fail } from './check.js';
 
 /** Called before every connection attempt for the URL to use, so a token can be refreshed. */
 export type UrlProvider = () => string | URL | PromiseLike<string | URL>;
@@ -55,6 +57,12 @@ export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> {
    * Subscribing to `state$` does not count. Default `false`: connect at construction.
    */
   readonly lazy?: boolean;
+  /**
+   * Features made by their own functions, as `[reconnect(), heartbeat({ … })]`: the same as the
+   * keys above, for code that names each feature it uses. A feature named both here and by its key
+   * is an error; the defaults (reconnect on, a 1,000-message outbox) give way to a `reconnect()` or `buffer()` here.
+   */
+  readonly use?: ReadonlyArray<SocketFeature<In, Out>>;
 }
 
 /** A config checked and with every default filled in. */
@@ -68,10 +76,8 @@ export interface ResolvedConfig<In, Out> {
   readonly binaryType: BinaryType | undefined;
   readonly serializer: Serializer<Out>;
   readonly deserializer: Deserializer<In>;
-  readonly reconnect: ResolvedReconnectConfig | undefined;
-  readonly buffer: ResolvedBufferConfig;
-  readonly delivery: ResolvedDeliveryConfig<In, Out> | undefined;
-  readonly heartbeat: HeartbeatConfig<In, Out> | undefined;
+  /** The features, from `use` and from the keys that name one. */
+  readonly features: SocketFeature<In, Out>;
   readonly connectTimeout: number;
   readonly lazy: boolean;
 }
@@ -89,6 +95,7 @@ const CONFIG_KEYS: readonly string[] = [
   'heartbeat',
   'connectTimeout',
   'lazy',
+  'use',
 ];
 const BINARY_TYPES: readonly string[] = ['blob', 'arraybuffer', 'nodebuffer', 'fragments'];
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
@@ -128,10 +135,7 @@ export function resolveConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSo
     binaryType,
     serializer: serializer ?? identitySerializer<Out>,
     deserializer: deserializer ?? dataDeserializer<In>,
-    reconnect: resolveReconnectConfig(config.reconnect, true),
-    buffer: resolveBufferConfig(config.buffer),
-    delivery: resolveDeliveryConfig(config.delivery),
-    heartbeat: validateHeartbeatConfig(config.heartbeat),
+    features: keyedFeatures(config),
     connectTimeout,
     lazy: lazy ?? false,
   };
@@ -151,29 +155,6 @@ function toConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<I
     if (!CONFIG_KEYS.includes(key)) fail(`unknown option ${JSON.stringify(key)}; the options are ${CONFIG_KEYS.join(', ')}`);
   }
   return urlOrConfig;
-}
-
-/**
- * The WebSocket constructor to use: the one given, else the runtime's.
- * @throws NotImplementedError where there is neither.
- */
-export function resolveWebSocketCtor(given: WebSocketConstructor | undefined): WebSocketConstructor {
-  if (given !== undefined) {
-    if (typeof given !== 'function') fail(`WebSocketCtor must be a WebSocket constructor, not ${describeType(given)}`);
-    return given;
-  }
-  const runtime = (globalThis as { WebSocket?: unknown }).WebSocket;
-  if (typeof runtime === 'function') return runtime as WebSocketConstructor;
-  throw new NotImplementedError(
-    'reactive-websocket: this runtime has no WebSocket. On Node before 22, install the ws package and pass its ' +
-      "constructor: import { WebSocket } from 'ws'; new ReactiveWebSocket({ url, WebSocketCtor: WebSocket }) " +
-      '(or websocket(url, { WebSocketCtor: WebSocket })).',
-  );
-}
-
-/** @throws TypeError with the library's prefix and a closing period. */
-export function fail(message: string): never {
-  throw new TypeError(`reactive-websocket: ${message}.`);
 }
 
 /** Where one attempt connects: a URL checked as browsers do, and the subprotocols to offer. */
@@ -213,4 +194,15 @@ function toTarget(url: string | URL, protocols: string | readonly string[] | und
 /** Whether a value is a promise (or any thenable). */
 export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}
+
+/** The features of a config: those in `use`, and those its keys name (reconnect on unless it says otherwise). */
+function keyedFeatures<In, Out>(config: ReactiveWebSocketConfig<In, Out>): SocketFeature<In, Out> {
+  const used = mergeFeatures(config.use);
+  const keyed: Array<SocketFeature<In, Out>> = [used];
+  if (config.reconnect !== undefined || used.reconnect === undefined) keyed.push(reconnectFeature(config.reconnect ?? true));
+  if (config.buffer !== undefined || used.outgoing === undefined) keyed.push(bufferFeature(config.buffer));
+  if (config.heartbeat !== undefined) keyed.push(heartbeatFeature(config.heartbeat));
+  if (config.delivery !== undefined) keyed.push(deliveryFeature(config.delivery));
+  return mergeFeatures(keyed);
 }

@@ -1,7 +1,7 @@
-import { check } from './backoff.js';
-import { describeType, describeValue } from './codec.js';
+import type { SocketFeature } from './feature.js';
 import type { Outbox } from './outbox.js';
 import { callSafely, callForSend } from './report.js';
+import { check, describeType, describeValue } from './check.js';
 
 /**
  * At-least-once delivery: messages stay in the outbox until the server acknowledges them, are
@@ -113,4 +113,21 @@ export class Delivery<In, Out> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
+}
+
+/**
+ * The delivery feature, for `use`: at-least-once delivery. Messages stay held until the server
+ * acknowledges them, and are sent again, in order, on every new connection and when not
+ * acknowledged within `timeout`. It keeps them in the outbox, so it needs `buffer()` too.
+ *
+ * @example
+ * const socket = new ReactiveWebSocket<Reply, Command>({
+ *   url: 'ws://localhost:8080',
+ *   use: [reconnect(), buffer(), delivery({ id: (command) => command.id, ackOf: (reply) => reply.ack })],
+ * });
+ *
+ * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
+ */
+export function delivery<In, Out>(config: DeliveryConfig<In, Out>): SocketFeature<In, Out> {
+  return { delivery: resolveDeliveryConfig(config ?? (null as unknown as DeliveryConfig<In, Out>)) };
 }

@@ -1,10 +1,10 @@
 import { map, type Observable, type Subscription } from 'rxjs';
-import { describeType } from './codec.js';
 import { assertEventType, type SocketCloseEvent, type SocketErrorEvent, type SocketOpenEvent } from './events.js';
 import type { ReactiveWebSocketConfig } from './config.js';
 import { INSPECT, inspectSummary } from './inspect.js';
 import { ReactiveWebSocket } from './reactive-websocket.js';
 import { callSafely } from './report.js';
+import { describeType } from './check.js';
 
 /**
  * Whether this runtime has a global `WebSocket`. Where it is `false`, `websocket()` throws

@@ -1,9 +1,10 @@
-import { check } from './backoff.js';
 import type { WebSocketData } from './codec.js';
 import { CLOSE_CODE_HEARTBEAT_TIMEOUT } from './close-code.js';
 import type { Connection } from './connection.js';
 import { outgoingBacklog } from './native-socket.js';
 import { reportError } from './report.js';
+import type { SocketFeature } from './feature.js';
+import { check } from './check.js';
 
 /**
  * Detects a dead connection (half-open TCP, a laptop that slept): when nothing has arrived for
@@ -179,4 +180,24 @@ export function startHeartbeat<In, Out>(
 
 function NONE(): number {
   return 0;
+}
+
+/**
+ * The heartbeat feature, for `use`: ping when nothing has arrived for `interval` ms and drop the
+ * connection (close code 4010) when nothing answers within `timeout` ms; a reconnect then replaces it.
+ *
+ * @example
+ * const socket = new ReactiveWebSocket({
+ *   url: 'ws://localhost:8080',
+ *   use: [reconnect(), heartbeat({ interval: 25_000, timeout: 10_000, message: 'ping', isPong: (m) => m === 'pong' })],
+ * });
+ *
+ * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
+ */
+export function heartbeat<In, Out>(config: HeartbeatConfig<In, Out>): SocketFeature<In, Out> {
+  const checked = validateHeartbeatConfig(config ?? (null as unknown as HeartbeatConfig<In, Out>))!;
+  return {
+    heartbeat: (connection, encode, presumedDead) => startHeartbeat(checked, connection, encode, presumedDead),
+    isPong: checked.isPong,
+  };
 }

@@ -5,8 +5,8 @@ export { Connection, type ConnectionOptions, type ConnectionObserver } from './c
 export { type NativeEvent, type NativeEventSink } from './native-socket.js';
 export { type SocketState } from './lifecycle.js';
 export { type DeliveryConfig } from './delivery.js';
-export { type ReconnectEvent } from './retry.js';
-export { type ReconnectConfig } from './backoff.js';
+export { type ReconnectEvent } from './reconnect.js';
+export { type ReconnectConfig } from './reconnect.js';
 export { type HeartbeatConfig } from './heartbeat.js';
 export {
   websocket,

@@ -1,4 +1,5 @@
 import { emitterBacklog, listenEmitter, terminateEmitter, unlistenEmitter } from './emitter-socket.js';
+import { NotImplementedError } from './errors.js';
 import type { SocketEventType } from './events.js';
 
 /** A listener of the runtime's socket events. */
@@ -160,4 +161,25 @@ const UNEXPECTED_RESPONSE = /^Unexpected server response: (\d{3})$/;
 export function handshakeStatus(detail: string | undefined): number | undefined {
   const match = detail === undefined ? null : UNEXPECTED_RESPONSE.exec(detail);
   return match === null ? undefined : Number(match[1]);
+}
+
+/**
+ * The WebSocket constructor to use, for every API of the library: the one given, else the runtime's.
+ * @throws TypeError for a given value that is not a function.
+ * @throws NotImplementedError where none is given and the runtime has none.
+ */
+export function resolveWebSocketCtor(given: unknown): WebSocketConstructor {
+  if (given !== undefined) {
+    if (typeof given != 'function')
+      throw new TypeError(
+        `reactive-websocket: WebSocketCtor must be a WebSocket constructor, not ${given === null ? 'null' : typeof given}.`,
+      );
+    return given as WebSocketConstructor;
+  }
+  const runtime = (globalThis as { WebSocket?: unknown }).WebSocket;
+  if (typeof runtime == 'function') return runtime as WebSocketConstructor;
+  throw new NotImplementedError(
+    'reactive-websocket: no WebSocket constructor can be found: this runtime has no WebSocket. Pass one as WebSocketCtor; ' +
+      "on Node before 22, install the ws package and pass its constructor: import { WebSocket } from 'ws', then { WebSocketCtor: WebSocket }.",
+  );
 }

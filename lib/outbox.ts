@@ -1,6 +1,6 @@
-import { check, definedOnly } from './backoff.js';
-import { describeValue, type WebSocketData } from './codec.js';
+import { type WebSocketData } from './codec.js';
 import { BufferOverflowError } from './errors.js';
+import { check, definedOnly, describeValue } from './check.js';
 
 /** What to do with a message sent while the outbox is full. */
 export type OverflowPolicy = 'error' | 'drop-oldest' | 'drop-newest';

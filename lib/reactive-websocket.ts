@@ -12,7 +12,7 @@ import type {
   SocketOpenEvent,
 } from './events.js';
 import type { SocketState } from './lifecycle.js';
-import type { ReconnectEvent } from './retry.js';
+import type { ReconnectEvent } from './reconnect.js';
 import { INSPECT, inspectSummary } from './inspect.js';
 import { request, type RequestOptions } from './request.js';
 import { Session } from './session.js';
@@ -163,12 +163,12 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
 
   /** Messages waiting in the outbox to be handed to a socket. */
   get queued(): number {
-    return this.#session.sender.outbox.queued;
+    return this.#session.sender.queued;
   }
 
   /** Messages not yet known to be delivered: with `delivery`, every one not acknowledged; otherwise the queued ones. */
   get pending(): number {
-    return this.#session.sender.outbox.size;
+    return this.#session.sender.pending;
   }
 
   /** Whether the socket is writable now, as `writable$` last emitted. */

@@ -1,8 +1,6 @@
 import type { Deserializer } from './codec.js';
-import type { Delivery } from './delivery.js';
 import { DeserializationError } from './errors.js';
 import type { SocketMessageEvent } from './events.js';
-import type { Heartbeat } from './heartbeat.js';
 import type { NativeEvent } from './native-socket.js';
 import { askSafely } from './report.js';
 import type { Streams } from './streams.js';
@@ -14,12 +12,10 @@ import type { Streams } from './streams.js';
  * A message the deserializer rejects is reported as a `DeserializationError` and skipped.
  */
 export class Receiver<In, Out> {
-  /** The heartbeat of the open connection, told of every arrival. */
-  heartbeat: Heartbeat | undefined;
   /** The socket's streams, where each message is emitted. */
   readonly streams: Streams<In, Out>;
   readonly #deserializer: Deserializer<In>;
-  readonly #delivery: Delivery<In, Out> | undefined;
+  readonly #acknowledge: ((message: In) => void) | undefined;
   readonly #isPong: ((message: In) => boolean) | undefined;
   // Messages must be decoded, even with no subscriber, to see acknowledgements and pongs.
   readonly #decodeAlways: boolean;
@@ -27,19 +23,18 @@ export class Receiver<In, Out> {
   constructor(
     streams: Streams<In, Out>,
     deserializer: Deserializer<In>,
-    delivery: Delivery<In, Out> | undefined,
+    acknowledge: ((message: In) => void) | undefined,
     isPong: ((message: In) => boolean) | undefined,
   ) {
     this.streams = streams;
     this.#deserializer = deserializer;
-    this.#delivery = delivery;
+    this.#acknowledge = acknowledge;
     this.#isPong = isPong;
-    this.#decodeAlways = delivery !== undefined || isPong !== undefined;
+    this.#decodeAlways = acknowledge !== undefined || isPong !== undefined;
   }
 
   /** A message arrived on the open connection. */
   message(native: NativeEvent): void {
-    this.heartbeat?.received();
     // The runtime's own event, unless it came without a type (some test doubles and wrappers).
     const event = (native.type === 'message' ? native : { type: 'message', data: native.data }) as SocketMessageEvent;
     const streams = this.streams;
@@ -55,7 +50,7 @@ export class Receiver<In, Out> {
       this.streams.emit({ type: 'error', error: new DeserializationError(event, cause) });
       return;
     }
-    this.#delivery?.received(value);
+    this.#acknowledge?.(value);
     if (this.#isPong !== undefined && askSafely(this.#isPong, value, false)) return;
     this.streams.decoded.next(value);
   }

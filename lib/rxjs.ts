@@ -21,8 +21,8 @@ export { resilient, type ResilientWebSocketSubjectConfig } from './rxjs/resilien
 export { request, DEFAULT_REQUEST_TIMEOUT, type RequestOptions, type RequestChannel } from './request.js';
 export { RequestTimeoutError } from './request-timeout-error.js';
 export { type WebSocketConstructor, type WebSocketLike, type BinaryType } from './native-socket.js';
-export { type ReconnectConfig } from './backoff.js';
-export { type ReconnectEvent } from './retry.js';
+export { type ReconnectConfig } from './reconnect.js';
+export { type ReconnectEvent } from './reconnect.js';
 export { type HeartbeatConfig } from './heartbeat.js';
 export { type BufferConfig, type OverflowPolicy } from './outbox.js';
 export { type DeliveryConfig } from './delivery.js';

@@ -1,9 +1,9 @@
 import { utf8ByteLength } from './close-code.js';
-import { describeType, identitySerializer, isWebSocketData, snapshot, type Serializer, type WebSocketData } from './codec.js';
+import { snapshot, type WebSocketData } from './codec.js';
 import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
 import type { WebSocketLike } from './native-socket.js';
-import { Outbox, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
-import { callForSend } from './report.js';
+import type { Outgoing, OutgoingEvents, SocketFeature } from './feature.js';
+import { Outbox, resolveBufferConfig, type BufferConfig, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
 
 // A runtime socket's readyState while open. Only an open socket gets a message: one that is closing discards it silently.
 const OPEN = 1;
@@ -11,21 +11,13 @@ const OPEN = 1;
 // How often a socket above its high-water mark is checked for room: browsers have no drain event.
 const DRAIN_POLL_MS = 10;
 
-/** What the sending side tells the socket's streams. */
-export interface SenderEvents<Out> {
-  /** The outbox dropped a message under a drop overflow policy. */
-  dropped(value: Out): void;
-  /** Whether a message sent now would go straight to the socket changed (see {@link Sender.writable}). */
-  writable(writable: boolean): void;
-}
-
 /**
- * The outgoing path: `send` → serializer → outbox → the open socket's `send`. It hands a
- * message straight to an open socket that is below its high-water mark and has nothing queued
- * before it; otherwise the message waits in the outbox and is handed over, in order, when the
- * socket opens or drains. With delivery on, messages stay held until acknowledged.
+ * The outgoing path of the `buffer()` feature: `send` → serializer → outbox → the open socket's
+ * `send`. It hands a message straight to an open socket that is below its high-water mark and has
+ * nothing queued before it; otherwise the message waits in the outbox and is handed over, in
+ * order, when the socket opens or drains. With delivery on, messages stay held until acknowledged.
  */
-export class Sender<In, Out> {
+export class Sender<In, Out> implements Outgoing<Out> {
   /** The messages waiting, and with delivery those not yet acknowledged. */
   readonly outbox: Outbox<Out>;
   /** Acknowledgements and re-sends, with delivery on. */
@@ -36,21 +28,53 @@ export class Sender<In, Out> {
   #writable = false;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #highWaterMark: number;
-  readonly #serializer: Serializer<Out>;
-  readonly #events: SenderEvents<Out>;
+  readonly #encode: (value: Out) => WebSocketData;
+  readonly #events: OutgoingEvents<Out>;
+  /** Settles what an incoming message acknowledges, with delivery on. */
+  readonly acknowledge: ((message: In) => void) | undefined;
 
+  /**
+   * @param encode - the serializer, checked: it throws for a value that cannot be sent.
+   * @param buffer - the outbox's bounds and the high-water mark.
+   * @param delivery - at-least-once delivery's settings, or `undefined` without it.
+   * @param url - the socket's redacted URL, for error messages.
+   * @param events - told of dropped messages and of changes of `writable`.
+   */
   constructor(
-    serializer: Serializer<Out>,
+    encode: (value: Out) => WebSocketData,
     buffer: ResolvedBufferConfig,
     delivery: ResolvedDeliveryConfig<In, Out> | undefined,
     url: string,
-    events: SenderEvents<Out>,
+    events: OutgoingEvents<Out>,
   ) {
-    this.#serializer = serializer;
+    this.#encode = encode;
     this.#events = events;
     this.#highWaterMark = buffer.highWaterMark;
     this.outbox = new Outbox<Out>(buffer, delivery !== undefined, url);
-    if (delivery !== undefined) this.delivery = new Delivery(delivery, this.outbox, (data) => this.#sendIfOpen(data as WebSocketData));
+    if (delivery !== undefined) {
+      const acknowledged = (this.delivery = new Delivery(delivery, this.outbox, (data) => this.#sendIfOpen(data as WebSocketData)));
+      this.acknowledge = (message) => acknowledged.received(message);
+    }
+  }
+
+  /** Messages waiting to be handed to a socket. */
+  get queued(): number {
+    return this.outbox.queued;
+  }
+
+  /** Messages not yet known to be delivered: with delivery, every one not acknowledged; otherwise the queued ones. */
+  get pending(): number {
+    return this.outbox.size;
+  }
+
+  /** The values waiting to be handed to a socket, oldest first; they stay held. */
+  waiting(): Out[] {
+    return this.outbox.waiting();
+  }
+
+  /** Empties the outbox and returns every value held (with delivery, every one not acknowledged), oldest first. */
+  takeAll(): Out[] {
+    return this.outbox.takeAll().map((entry) => entry.value);
   }
 
   /**
@@ -67,7 +91,7 @@ export class Sender<In, Out> {
    * @throws TypeError for a value the serializer cannot encode, or a bad delivery id; BufferOverflowError when full.
    */
   send(value: Out): void {
-    const data = this.encode(value);
+    const data = this.#encode(value);
     const socket = this.#socket;
     if (this.delivery === undefined) {
       if (socket !== undefined && socket.readyState === OPEN && !this.#blocked && !this.outbox.hasQueued) {
@@ -125,25 +149,6 @@ export class Sender<In, Out> {
     this.#publish(true);
   }
 
-  /**
-   * The serializer's output for a value.
-   * @throws TypeError when the serializer throws or produces something a socket cannot send.
-   */
-  encode(value: Out): WebSocketData {
-    const data: unknown = callForSend(this.#serializer, value, 'the serializer');
-    if (!isWebSocketData(data)) {
-      const sends = 'a socket sends strings, ArrayBuffers, typed arrays, DataViews and Blobs';
-      throw new TypeError(
-        this.#serializer === identitySerializer
-          ? `reactive-websocket: cannot send a value of type ${describeType(data)}: ${sends}. ` +
-              'Pass a serializer (for example jsonSerializer) to send other values. Nothing was sent or queued.'
-          : `reactive-websocket: the serializer returned a value of type ${describeType(data)}; ${sends}. ` +
-              'Make the serializer return one of them. Nothing was sent or queued.',
-      );
-    }
-    return data;
-  }
-
   /** A re-send: the entry stays held (unacknowledged) when the socket is closing, and goes out on the next one. */
   #sendIfOpen(data: WebSocketData): void {
     const socket = this.#socket;
@@ -180,4 +185,21 @@ export class Sender<In, Out> {
 function byteLength(data: WebSocketData): number {
   if (typeof data === 'string') return utf8ByteLength(data);
   return 'byteLength' in data ? data.byteLength : data.size;
+}
+
+/**
+ * The buffer feature, for `use`: a bounded outbox in place of the core's unbounded queue, with an
+ * overflow policy (`dropped$` hears of what it drops) and backpressure (`highWaterMark`,
+ * `writable$`, `whenWritable()`). Also what `delivery()` keeps its unacknowledged messages in.
+ *
+ * @example
+ * const socket = new ReactiveWebSocket({ url: 'ws://localhost:8080', use: [buffer({ limit: 100, overflow: 'drop-oldest' })] });
+ *
+ * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
+ */
+export function buffer<In = unknown, Out = unknown>(config?: BufferConfig): SocketFeature<In, Out> {
+  const resolved = resolveBufferConfig(config);
+  return {
+    outgoing: (encode, url, events, delivery) => new Sender<In, Out>(encode, resolved, delivery, url, events),
+  };
 }

@@ -1,8 +1,8 @@
 import type { Observable } from 'rxjs';
 import type { SocketEvent, SocketEventOf, SocketEventType } from './events.js';
 import { Fanout } from './fanout.js';
-import type { ReconnectEvent } from './retry.js';
-import type { SenderEvents } from './sender.js';
+import type { ReconnectEvent } from './reconnect.js';
+import type { OutgoingEvents } from './feature.js';
 
 /** The streams besides the events, by name, with what they carry. */
 export interface Extras<Out> {
@@ -18,7 +18,7 @@ export interface Extras<Out> {
  * `error$` or `close$` subscribers). Streams are made on first use: an idle socket carries only
  * what someone listens to. A stream made after `complete()` completes at once.
  */
-export class Streams<In, Out> implements SenderEvents<Out> {
+export class Streams<In, Out> implements OutgoingEvents<Out> {
   /** Decoded messages. */
   readonly decoded = new Fanout<In>();
   // Every other stream by name (`events`, an event type, or an extra), made on first use, as is

@@ -1,4 +1,5 @@
-import { dataDeserializer, describeType, identitySerializer, isWebSocketData, jsonDeserializer, jsonSerializer } from '../lib/codec.js';
+import { dataDeserializer, identitySerializer, isWebSocketData, jsonDeserializer, jsonSerializer } from '../lib/codec.js';
+import { describeType } from '../lib/check.js';
 
 describe('isWebSocketData', () => {
   it('accepts text, ArrayBuffer, typed arrays, DataView, Buffer, Blob and File', () => {

@@ -1,16 +1,28 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 
 // The architecture as the file layout shows it: small files, one concept each, imports that form no circle.
 const LIB = join(__dirname, '..', 'lib');
-const files = readdirSync(LIB).filter((name) => name.endsWith('.ts'));
+// Every module, its subfolders included, by its path under lib/ ('engine.ts', 'rxjs/resilience.ts').
+const files = (readdirSync(LIB, { recursive: true }) as string[])
+  .map((name) => name.split('\\').join('/'))
+  .filter((name) => name.endsWith('.ts'))
+  .sort();
 const source = (name: string): string => readFileSync(join(LIB, name), 'utf8');
+/** The modules of lib/ that `name` imports or re-exports from, by their paths under lib/. */
 const imports = (name: string): string[] =>
-  [...source(name).matchAll(/^(?:import|export)[^;]*? from '\.\/([\w-]+)\.js';/gm)].map((match) => `${match[1]}.ts`);
+  [...source(name).matchAll(/^(?:import|export)[^;]*? from '(\.{1,2}\/[\w/-]+)\.js';/gm)].map((match) =>
+    posix.join(posix.dirname(name), `${match[1]}.ts`),
+  );
 
 describe('the layout of lib/', () => {
   it.each(files)('keeps %s under 400 lines', (name) => {
     expect(source(name).split('\n').length).toBeLessThanOrEqual(400);
+  });
+
+  it('finds the modules of the subfolders too, and every import it follows is a module of lib/', () => {
+    expect(files).toContain('rxjs/resilience.ts');
+    for (const name of files) for (const target of imports(name)) expect(files).toContain(target);
   });
 
   it('has no import circles', () => {
@@ -27,7 +39,7 @@ describe('the layout of lib/', () => {
   });
 
   it('builds the facade on the public core only', () => {
-    const allowed = ['reactive-websocket.ts', 'config.ts', 'events.ts', 'codec.ts', 'report.ts', 'inspect.ts'];
+    const allowed = ['reactive-websocket.ts', 'config.ts', 'events.ts', 'codec.ts', 'check.ts', 'report.ts', 'inspect.ts'];
     expect(imports('facade.ts').filter((name) => !allowed.includes(name))).toEqual([]);
     expect(source('facade.ts')).not.toMatch(/\['#|\(socket as unknown|@internal/);
   });

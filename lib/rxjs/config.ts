@@ -1,6 +1,5 @@
 import type { WebSocketData } from '../codec.js';
-import { NotImplementedError } from '../errors.js';
-import type { BinaryType, WebSocketConstructor, WebSocketLike } from '../native-socket.js';
+import { resolveWebSocketCtor, type BinaryType, type WebSocketConstructor, type WebSocketLike } from '../native-socket.js';
 import type { Extension } from './extension.js';
 
 /** What a socket can send: text, or binary as an ArrayBuffer, a typed array or view, or a Blob. RxJS's name for it. */
@@ -96,13 +95,11 @@ export interface WebSocketSubjectConfig<In, Out = In> {
 
 /** @internal A config as `resilient()` returns it: with what it adds, under {@link EXTENSION}. */
 export type ExtendedConfig<In, Out> = WebSocketSubjectConfig<In, Out> & {
-  readonly [EXTENSION]?: (serializer: (value: Out) => unknown, encode: (value: Out) => WebSocketData) => Extension<In, Out>;
+  readonly [EXTENSION]?: (encode: (value: Out) => WebSocketData) => Extension<In, Out>;
 };
 
 /** @internal What an extension is made with: what the subject gives it (the serializer), and what its config says. */
 export interface ExtensionContext<Out> {
-  /** The serializer as given (or `JSON.stringify`). */
-  readonly serializer: (value: Out) => unknown;
   /** The serializer, checked: throws a TypeError for a value that cannot be sent. */
   readonly encode: (value: Out) => WebSocketData;
   /** The URL, for error messages. */
@@ -131,18 +128,15 @@ export function resolveSubjectConfig<In, Out>(
   for (const key of RESILIENCE_OPTIONS) {
     if (key in config) throw new TypeError(`reactive-websocket: ${key} needs resilient(): webSocket(resilient({ url, ${key} })).`);
   }
-  const given = config.WebSocketCtor ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (!given) {
-    throw new NotImplementedError(
-      "reactive-websocket: no WebSocket constructor can be found; pass one as WebSocketCtor (in Node before 22: WebSocket from 'ws').",
-    );
-  }
+  const given: WebSocketFactory = resolveWebSocketCtor(config.WebSocketCtor);
   // RxJS sets on* properties on whatever the constructor made; the connection listens that way only
   // to an object that has them, so a bare test double is given them. A factory that is not a class
   // (an arrow function, as RxJS's own tests pass) is called without `new`. The arguments pass as
   // they came: the protocols are left out of the call when there are none.
   const WebSocketCtor = function (...args: [string]): WebSocketLike {
-    const socket = given.prototype ? new (given as WebSocketConstructor)(...args) : (given as (...a: unknown[]) => WebSocketLike)(...args);
+    const socket = (
+      given.prototype ? new (given as WebSocketConstructor)(...args) : (given as unknown as (...a: unknown[]) => object)(...args)
+    ) as WebSocketLike;
     if (!('onmessage' in socket)) socket.onmessage = null;
     return socket;
   };

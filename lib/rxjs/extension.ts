@@ -1,16 +1,7 @@
 import type { Subscriber } from 'rxjs';
 import type { ConnectionObserver, ConnectionOptions } from '../connection.js';
 import type { WebSocketLike } from '../native-socket.js';
-
-/** @internal The outgoing path of a subject: values in, in order, to the open socket. */
-export interface Outgoing<Out> {
-  /** Encodes a value and sends it, or holds it until a socket opens. @throws for a value it cannot take. */
-  send(value: Out): void;
-  /** A socket opened: send what was held, in order, then send straight to it. */
-  open(socket: WebSocketLike): void;
-  /** The socket is closing or gone: hold what is sent from now on. */
-  close(): void;
-}
+import type { Outgoing } from '../feature.js';
 
 /** @internal The part of a `Connection` a subject uses. */
 export interface ConnectionLike {

@@ -1,19 +1,23 @@
 import type { Subscriber } from 'rxjs';
-import { check, resolveReconnectConfig, type ReconnectConfig, type ResolvedReconnectConfig } from '../backoff.js';
-import type { Serializer, WebSocketData } from '../codec.js';
-import { Connection, type ConnectionObserver, type ConnectionOptions } from '../connection.js';
+import { reconnect as reconnectFeature, type ReconnectConfig, type ReconnectEvent } from '../reconnect.js';
+import { mergeFeatures, type SocketFeature } from '../feature.js';
+import type { WebSocketData } from '../codec.js';
+import type { Connection, ConnectionObserver, ConnectionOptions } from '../connection.js';
+import { Engine } from '../engine.js';
 import { resolveDeliveryConfig, type DeliveryConfig } from '../delivery.js';
-import { ConnectionError, ReconnectError } from '../errors.js';
-import { startHeartbeat, validateHeartbeatConfig, type Heartbeat, type HeartbeatConfig } from '../heartbeat.js';
-import { handshakeStatus, nativeErrorDetail, type NativeEvent, type WebSocketLike } from '../native-socket.js';
+import type { ClosedBy, ReconnectError } from '../errors.js';
+import type { SocketCloseEvent } from '../events.js';
+import { heartbeat as heartbeatFeature, type HeartbeatConfig } from '../heartbeat.js';
+import type { NativeEvent, WebSocketLike } from '../native-socket.js';
 import { resolveBufferConfig, type BufferConfig } from '../outbox.js';
 import { askSafely, reportError } from '../report.js';
-import { Retry, type ReconnectEvent } from '../retry.js';
 import { Sender } from '../sender.js';
 import { redactUrl } from '../url.js';
-import { EXTENSION, type EventObserver, type ExtensionContext, type WebSocketSubjectConfig } from './config.js';
-import type { ConnectionLike, Extension, Outgoing } from './extension.js';
-import { Queue } from './queue.js';
+import { EXTENSION, type CloseEventLike, type EventObserver, type ExtensionContext, type WebSocketSubjectConfig } from './config.js';
+import type { ConnectionLike, Extension } from './extension.js';
+import type { Outgoing } from '../feature.js';
+import { Queue } from '../queue.js';
+import { check } from '../check.js';
 
 // As ReactiveWebSocket's default.
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
@@ -59,9 +63,9 @@ export interface ResilientWebSocketSubjectConfig<In, Out = In> extends WebSocket
 }
 
 interface Settings<In, Out> {
-  readonly reconnect: ResolvedReconnectConfig | undefined;
+  /** Reconnect and heartbeat, for the engine. */
+  readonly features: SocketFeature<In, Out>;
   readonly connectTimeout: number;
-  readonly heartbeat: HeartbeatConfig<In, Out> | undefined;
   readonly buffer: ReturnType<typeof resolveBufferConfig> | undefined;
   readonly delivery: ReturnType<typeof resolveDeliveryConfig<In, Out>>;
   readonly reconnectObserver: EventObserver<ReconnectEvent> | undefined;
@@ -99,17 +103,16 @@ export function resilient<In, Out = In>(config: ResilientWebSocketSubjectConfig<
   } = config;
   check(typeof connectTimeout == 'number' && connectTimeout > 0, 'connectTimeout', connectTimeout, 'a number of ms above 0, or Infinity');
   const settings: Settings<In, Out> = {
-    reconnect: resolveReconnectConfig(reconnect, false),
+    features: mergeFeatures<In, Out>([reconnectFeature(reconnect ?? false), heartbeat === undefined ? {} : heartbeatFeature(heartbeat)]),
     connectTimeout,
-    heartbeat: validateHeartbeatConfig(heartbeat),
     // Delivery keeps values in the outbox until acknowledged, so it needs one even without `buffer`.
     buffer: buffer === undefined && delivery === undefined ? undefined : resolveBufferConfig(buffer),
     delivery: resolveDeliveryConfig(delivery),
     reconnectObserver,
     droppedObserver,
   };
-  const extend = (serializer: (value: Out) => unknown, encode: (value: Out) => WebSocketData): Resilience<In, Out> =>
-    new Resilience(settings, { serializer, encode, url: String(core.url), closeObserver: core.closeObserver });
+  const extend = (encode: (value: Out) => WebSocketData): Resilience<In, Out> =>
+    new Resilience(settings, { encode, url: String(core.url), closeObserver: core.closeObserver });
   return { ...core, [EXTENSION]: extend } as WebSocketSubjectConfig<In, Out>;
 }
 
@@ -125,7 +128,7 @@ interface Topic {
 // A runtime socket's readyState while open: a closing one discards what it is given.
 const OPEN = 1;
 
-/** The resilience of one subject: its outbox and its live topics, shared by its successive sessions. */
+/** The resilience of one subject: its outbox and its live topics, shared by its successive shares (the subscribers of one socket, or of one engine). */
 class Resilience<In, Out> implements Extension<In, Out> {
   readonly outgoing: Outgoing<Out>;
   readonly #topics = new Set<Topic>();
@@ -141,19 +144,25 @@ class Resilience<In, Out> implements Extension<In, Out> {
     this.outgoing =
       settings.buffer === undefined
         ? new Queue(context.encode)
-        : new Sender<In, Out>(context.serializer as Serializer<Out>, settings.buffer, settings.delivery, redactUrl(context.url), {
+        : new Sender<In, Out>(context.encode, settings.buffer, settings.delivery, redactUrl(context.url), {
             dropped: (value) => settings.droppedObserver?.next(value),
             writable: () => undefined,
           });
   }
 
   connect(options: ConnectionOptions, observer: ConnectionObserver): ConnectionLike {
-    return new ResilientConnection(this, options, observer);
+    const engine = new ResilientEngine(this, options, observer);
+    return {
+      get socket() {
+        return engine.connection?.socket;
+      },
+      close: (code, reason) => engine.requestClose(code, reason),
+    };
   }
 
   received(value: In): boolean {
-    (this.outgoing as Partial<Sender<In, Out>>).delivery?.received(value);
-    const isPong = this.settings.heartbeat?.isPong;
+    (this.outgoing as Partial<Sender<In, Out>>).acknowledge?.(value);
+    const isPong = this.settings.features.isPong;
     return isPong === undefined || !askSafely(isPong, value, false);
   }
 
@@ -209,100 +218,72 @@ class Resilience<In, Out> implements Extension<In, Out> {
 }
 
 /**
- * What the subscribers of one session share in place of a single connection: one `Connection`
- * after another, by the reconnect policy, each with its heartbeat. It reports every socket's
- * `open` and every message, and `close` (or a final `error`) only when it ends for good.
+ * What the subscribers of one share have in place of a single connection: the engine, making
+ * one `Connection` after another by the reconnect policy, each with its heartbeat. It tells the
+ * subject of every socket's `open` and every message, and `close` (or a final `error`) only when
+ * it ends for good.
  */
-class ResilientConnection<In, Out> implements ConnectionLike {
-  #connection: Connection | undefined;
-  #heartbeat: Heartbeat | undefined;
-  readonly #retry: Retry;
-  #closing = false;
-  // Why the connection or attempt now ending failed, for shouldReconnect; taken when it closes.
-  #failure: ConnectionError | undefined;
+class ResilientEngine<In, Out> extends Engine<In, Out> {
+  // The runtime's last close event, for the subscribers when the end comes.
+  #lastClose: NativeEvent | undefined;
 
   constructor(
     private readonly resilience: Resilience<In, Out>,
-    private readonly options: ConnectionOptions,
+    options: ConnectionOptions,
     private readonly observer: ConnectionObserver,
   ) {
-    this.#retry = new Retry(resilience.settings.reconnect);
-    this.#connect();
+    const { settings, context } = resilience;
+    super({
+      target: () => options,
+      WebSocketCtor: options.WebSocketCtor,
+      binaryType: options.binaryType,
+      connectTimeout: settings.connectTimeout,
+      features: settings.features,
+      encode: context.encode,
+      lazy: false,
+      url: redactUrl(context.url),
+    });
+    this.start();
   }
 
-  get socket(): WebSocketLike | undefined {
-    return this.#connection?.socket;
+  protected opened(connection: Connection): void {
+    this.resilience.attach(connection.socket);
+    this.observer.open(connection);
   }
 
-  close(code?: number, reason?: string): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#retry.cancel();
-    if (this.#connection) this.#connection.close(code, reason);
-    // Waiting to reconnect: there is no socket to close, so the close is told at once.
-    else this.observer.close({ type: 'close', code, reason, wasClean: true });
+  protected received(event: NativeEvent): void {
+    this.observer.message(event);
   }
 
-  /** @throws what the constructor throws, on the first attempt only: later, it ends the session as an error. */
-  #connect(): void {
-    const { settings, context } = this.resilience;
-    const url = redactUrl(context.url);
-    this.#connection = new Connection(
-      { ...this.options, connectTimeout: settings.connectTimeout },
-      {
-        open: (connection) => {
-          this.resilience.attach(connection.socket);
-          const heartbeat = settings.heartbeat;
-          if (heartbeat) {
-            this.#heartbeat = startHeartbeat(heartbeat, connection, context.encode, (detail) => {
-              this.#failure = new ConnectionError(url, detail);
-            });
-          }
-          this.observer.open(connection);
-        },
-        message: (event) => {
-          this.#heartbeat?.received();
-          this.observer.message(event);
-        },
-        error: (event) => {
-          const detail = nativeErrorDetail(event);
-          this.#failure = new ConnectionError(url, detail, { cause: event.error, status: handshakeStatus(detail) });
-          // With reconnect on, the close that follows decides.
-          if (!settings.reconnect) this.observer.error(event);
-        },
-        close: (event) => this.#closed(event),
-      },
-    );
+  protected stopSending(connection: Connection): void {
+    this.resilience.detach(connection.socket);
   }
 
-  #closed(event: NativeEvent): void {
-    const connection = this.#connection;
-    this.#connection = undefined;
-    this.#heartbeat?.stop();
-    this.#heartbeat = undefined;
-    if (connection) this.resilience.detach(connection.socket);
-    const failure = this.#failure;
-    this.#failure = undefined;
-    const { settings, context } = this.resilience;
-    const close = { type: 'close' as const, code: event.code ?? 1005, reason: event.reason ?? '', wasClean: event.wasClean ?? false };
-    const next = this.#closing ? undefined : this.#retry.next(close, connection?.openedAt, failure);
-    if (typeof next === 'object') {
-      context.closeObserver?.next(event);
-      this.#retry.schedule(next.delay, () => {
-        try {
-          this.#connect();
-        } catch (error) {
-          this.#closing = true;
-          this.observer.error(error as NativeEvent);
-        }
-      });
-      settings.reconnectObserver?.next(next);
-      return;
-    }
-    if (next !== undefined) {
-      const why = `the last close had code ${close.code}; raise reconnect.attempts or check the server`;
-      this.observer.error(new ReconnectError(redactUrl(context.url), next, why, { cause: event }));
-    }
-    this.observer.close(event);
+  protected failed(_error: Error, event?: NativeEvent): void {
+    // Without reconnect, the runtime's error event errors the subscribers, as in RxJS; with it, the close that follows decides.
+    if (event !== undefined && !this.resilience.settings.features.reconnect) this.observer.error(event);
   }
+
+  /** A throwing constructor errors the subscribers with what it threw, as in RxJS, and ends the share. */
+  protected override constructorThrew(error: unknown): void {
+    this.observer.error(error as NativeEvent);
+    this.requestClose();
+  }
+
+  protected closed(_close: SocketCloseEvent, event: NativeEvent | undefined, final: boolean): void {
+    this.#lastClose = event;
+    if (!final) this.resilience.context.closeObserver?.next(event as CloseEventLike);
+  }
+
+  protected reconnecting(next: ReconnectEvent): void {
+    this.resilience.settings.reconnectObserver?.next(next);
+  }
+
+  protected finishing({ code, reason }: ClosedBy, gaveUp: ReconnectError | undefined): void {
+    if (gaveUp !== undefined) this.observer.error(gaveUp);
+    // Closed by the client while waiting to reconnect, there is no socket: the close is told at once.
+    this.observer.close(this.#lastClose ?? { type: 'close', code, reason, wasClean: true });
+  }
+
+  protected finished(): void {}
 }

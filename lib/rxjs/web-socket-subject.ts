@@ -3,17 +3,17 @@ import type { WebSocketData } from '../codec.js';
 import { Connection } from '../connection.js';
 import type { NativeEvent, WebSocketConstructor, WebSocketLike } from '../native-socket.js';
 import { reportError } from '../report.js';
-import type { RequestOptions } from '../request.js';
-import { RequestTimeoutError } from '../request-timeout-error.js';
+import { request, type RequestOptions } from '../request.js';
 import { resolveSubjectConfig, EXTENSION, type ExtendedConfig, type MessageEventLike, type WebSocketSubjectConfig } from './config.js';
-import type { ConnectionLike, Extension, Outgoing } from './extension.js';
-import { Queue } from './queue.js';
+import type { ConnectionLike, Extension } from './extension.js';
+import type { Outgoing } from '../feature.js';
+import { Queue } from '../queue.js';
 
 /**
  * The subscribers that share one socket, from the subscription that opened it to its end (RxJS
- * calls it the output). With `resilient({ reconnect })`, one session outlives many sockets.
+ * calls it the output). With `resilient({ reconnect })`, one share outlives many sockets.
  */
-interface Session<In> {
+interface Share<In> {
   subscribers: ReadonlyArray<Subscriber<In>>;
   connection?: ConnectionLike;
   /** Whether a socket has opened and the outgoing path writes to it. */
@@ -51,7 +51,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
   readonly #WebSocketCtor: WebSocketConstructor;
   readonly #extension: Extension<In, Out> | undefined;
   readonly #outgoing: Outgoing<Out>;
-  #session: Session<In> | undefined;
+  #share: Share<In> | undefined;
   #unsubscribed = false;
 
   /**
@@ -74,7 +74,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       if (data === undefined) throw new TypeError('reactive-websocket: the serializer returned undefined; nothing was sent.');
       return data;
     };
-    this.#extension = config[EXTENSION]?.(serializer, encode);
+    this.#extension = config[EXTENSION]?.(encode);
     this.#outgoing = this.#extension?.outgoing ?? new Queue(encode);
   }
 
@@ -85,7 +85,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
 
   /** @internal The socket subscribers share now, or `null`: RxJS's private name, which its own spec reads. */
   get _socket(): WebSocketLike | null {
-    return this.#session?.connection?.socket ?? null;
+    return this.#share?.connection?.socket ?? null;
   }
 
   /**
@@ -114,14 +114,14 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    * browsers accept only 1000 and 3000-4999 and drop the connection (an unclean close) for others.
    */
   error(closeEvent: unknown): void {
-    const session = this.#session;
-    if (!session) return;
+    const share = this.#share;
+    if (!share) return;
     const { code, reason } = (closeEvent ?? {}) as { code?: unknown; reason?: string };
     if (typeof code != 'number') {
-      this.#stop(session);
-      this.#end(session, new TypeError('reactive-websocket: error() takes { code, reason? }, the close to send; it closed with 1000.'));
-    } else if (session.open || !session.connection?.socket) this.#stop(session, code, reason);
-    else session.after = [code, reason];
+      this.#stop(share);
+      this.#end(share, new TypeError('reactive-websocket: error() takes { code, reason? }, the close to send; it closed with 1000.'));
+    } else if (share.open || !share.connection?.socket) this.#stop(share, code, reason);
+    else share.after = [code, reason];
   }
 
   /**
@@ -130,7 +130,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    */
   unsubscribe(): void {
     this.#unsubscribed = true;
-    if (this.#session) this.#stop(this.#session);
+    if (this.#share) this.#stop(this.#share);
   }
 
   /** The messages as an Observable without `next`, `error` and `complete`, to hand out read-only. */
@@ -170,24 +170,20 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    * }
    * call('subtract', [42, 23]).subscribe((reply) => console.log(reply.result)); // 19
    */
-  request(message: Out, { match, timeout = 10_000 }: RequestOptions<In>): Observable<In> {
-    return this.#topic(() => message, match, undefined, timeout);
+  request(message: Out, options: RequestOptions<In>): Observable<In> {
+    return request({ send: (value: Out) => this.next(value), messages$: this }, message, options);
   }
 
-  /** `multiplex` (with `unsubMsg`) and `request` (with `timeout`, done after the first match). */
-  #topic(subMsg: () => unknown, filter: (value: In) => boolean, unsubMsg?: () => unknown, timeout?: number): Observable<In> {
+  /** `multiplex`: a subscription to the subject that sends `subMsg()` first and `unsubMsg()` when it ends. */
+  #topic(subMsg: () => unknown, filter: (value: In) => boolean, unsubMsg: () => unknown): Observable<In> {
     return new Observable<In>((subscriber) => {
       let sent = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
       const tracking: { untrack?: (() => void) | undefined } = {};
       // Listen first, so that no reply is missed.
       const inner = this.subscribe({
         next: (value) => {
           try {
-            if (filter(value)) {
-              subscriber.next(value);
-              if (timeout !== undefined) subscriber.complete();
-            }
+            if (filter(value)) subscriber.next(value);
           } catch (error) {
             subscriber.error(error);
           }
@@ -198,10 +194,9 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       // Added before anything can throw, so that it runs whatever happens; it sends unsubMsg() first,
       // so that it goes out before the socket closes when this was the last subscriber.
       subscriber.add(() => {
-        clearTimeout(timer);
         tracking.untrack?.();
         try {
-          if (sent && unsubMsg && !this.#unsubscribed) this.next(unsubMsg() as Out);
+          if (sent && !this.#unsubscribed) this.next(unsubMsg() as Out);
         } catch (error) {
           // The subscription is over: there is no one left to tell.
           reportError(error);
@@ -211,41 +206,39 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       // No socket could be made: the subscriber has its error already.
       if (subscriber.closed) return;
       const extension = this.#extension;
-      if (unsubMsg && extension) {
+      if (extension) {
         tracking.untrack = extension.track(subMsg, unsubMsg, subscriber);
         return;
       }
-      const message = subMsg();
-      this.next(message as Out);
+      this.next(subMsg() as Out);
       sent = true;
-      if (timeout! < Infinity) timer = setTimeout(() => subscriber.error(new RequestTimeoutError(timeout!, message)), timeout);
     });
   }
 
   #join(subscriber: Subscriber<In>): () => void {
     if (this.#unsubscribed) throw new ObjectUnsubscribedError();
-    let session = this.#session;
-    if (session) session.subscribers = [...session.subscribers, subscriber];
-    else this.#connect((session = this.#session = { subscribers: [subscriber] }));
+    let share = this.#share;
+    if (share) share.subscribers = [...share.subscribers, subscriber];
+    else this.#connect((share = this.#share = { subscribers: [subscriber] }));
     return () => {
-      session.subscribers = session.subscribers.filter((other) => other !== subscriber);
-      if (!session.subscribers.length && session === this.#session) this.#stop(session);
+      share.subscribers = share.subscribers.filter((other) => other !== subscriber);
+      if (!share.subscribers.length && share === this.#share) this.#stop(share);
     };
   }
 
-  /** Completes a session's subscribers, or errors them with `error` when one is given. */
-  #end(session: Session<In>, error?: unknown): void {
-    if (session.done) return;
-    session.done = true;
-    if (session === this.#session) this.#session = undefined;
-    for (const subscriber of session.subscribers) {
+  /** Completes a share's subscribers, or errors them with `error` when one is given. */
+  #end(share: Share<In>, error?: unknown): void {
+    if (share.done) return;
+    share.done = true;
+    if (share === this.#share) this.#share = undefined;
+    for (const subscriber of share.subscribers) {
       if (error === undefined) subscriber.complete();
       else subscriber.error(error);
     }
-    session.subscribers = [];
+    share.subscribers = [];
   }
 
-  #connect(session: Session<In>): void {
+  #connect(share: Share<In>): void {
     const { url, protocol, binaryType, openObserver, closeObserver } = this.#config;
     const deserializer =
       this.#config.deserializer?.bind(this.#config) ?? ((event: MessageEventLike): In => JSON.parse(event.data as string) as In);
@@ -255,49 +248,49 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
     const observer = {
       open: ({ socket }: { socket: WebSocketLike }) => {
         openObserver?.next({ type: 'open', target: socket });
-        if (session.stopped) return;
+        if (share.stopped) return;
         this.#outgoing.open(socket);
-        session.open = true;
-        if (session.after) this.#stop(session, ...session.after);
+        share.open = true;
+        if (share.after) this.#stop(share, ...share.after);
       },
       message: (event: NativeEvent) => {
         let value: In;
         try {
           value = deserializer(event as { readonly data: unknown });
         } catch (error) {
-          this.#stop(session);
-          return this.#end(session, error);
+          this.#stop(share);
+          return this.#end(share, error);
         }
-        if (extension?.received(value) !== false) for (const subscriber of session.subscribers) subscriber.next(value);
+        if (extension?.received(value) !== false) for (const subscriber of share.subscribers) subscriber.next(value);
       },
-      error: (event: NativeEvent) => this.#end(session, event),
+      error: (event: NativeEvent) => this.#end(share, event),
       close: (event: NativeEvent) => {
-        this.#detach(session);
+        this.#detach(share);
         closeObserver?.next(event);
         // A close the client started completes, however the peer answered (or failed to, in time).
-        this.#end(session, event.wasClean || session.stopped ? undefined : event);
+        this.#end(share, event.wasClean || share.stopped ? undefined : event);
       },
     };
     try {
-      session.connection = extension ? extension.connect(options, observer) : new Connection(options, observer);
+      share.connection = extension ? extension.connect(options, observer) : new Connection(options, observer);
     } catch (error) {
-      this.#end(session, error);
+      this.#end(share, error);
     }
   }
 
-  /** The client closes the session's socket; the next subscriber gets a new one. */
-  #stop(session: Session<In>, code = NORMAL_CLOSURE, reason?: string): void {
-    if (session === this.#session) this.#session = undefined;
-    if (session.stopped) return;
-    session.stopped = true;
+  /** The client closes the share's socket; the next subscriber gets a new one. */
+  #stop(share: Share<In>, code = NORMAL_CLOSURE, reason?: string): void {
+    if (share === this.#share) this.#share = undefined;
+    if (share.stopped) return;
+    share.stopped = true;
     this.#config.closingObserver?.next();
-    this.#detach(session);
-    session.connection?.close(code, reason);
+    this.#detach(share);
+    share.connection?.close(code, reason);
   }
 
-  #detach(session: Session<In>): void {
-    if (!session.open) return;
-    session.open = false;
+  #detach(share: Share<In>): void {
+    if (!share.open) return;
+    share.open = false;
     this.#outgoing.close();
   }
 }

@@ -145,7 +145,7 @@ describe("the drop-in's resilient() against a handshake refused with HTTP 401", 
         reconnect: {
           initialDelay: 5,
           maxDelay: 10,
-          shouldReconnect: (close, error) => statuses.push(error instanceof ConnectionError ? error.status : undefined) > 0,
+          shouldReconnect: (_close, error) => statuses.push(error instanceof ConnectionError ? error.status : undefined) > 0,
         },
       }),
     );

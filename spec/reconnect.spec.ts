@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RECONNECT_DEFAULTS, backoffDelay, resolveReconnectConfig, type ResolvedReconnectConfig } from '../lib/backoff.js';
+import { RECONNECT_DEFAULTS, backoffDelay, resolveReconnectConfig, type ResolvedReconnectConfig } from '../lib/reconnect.js';
 import { seededRandom } from './support/random.js';
 
 const config = (overrides: Partial<ResolvedReconnectConfig> = {}): ResolvedReconnectConfig => ({ ...RECONNECT_DEFAULTS, ...overrides });

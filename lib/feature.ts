@@ -1,0 +1,122 @@
+import type { WebSocketData } from './codec.js';
+import type { Connection } from './connection.js';
+import type { ReconnectError, ConnectionError } from './errors.js';
+import type { SocketCloseEvent } from './events.js';
+import type { WebSocketLike } from './native-socket.js';
+
+/** A connection's heartbeat, as the engine drives it. */
+export interface HeartbeatLike {
+  /** Something arrived. */
+  received(): void;
+  /** The connection is closing or gone: no timer may be left. */
+  stop(): void;
+}
+
+/**
+ * The outgoing path of a socket: values in, in order, to the open socket. The core's is an
+ * unbounded queue; the `buffer()` feature's is a bounded outbox with backpressure.
+ *
+ * @typeParam Out - the type of outgoing values before encoding.
+ */
+export interface Outgoing<Out> {
+  /** Encodes a value and sends it, or holds it until a socket opens. @throws for a value it cannot take. */
+  send(value: Out): void;
+  /** A socket opened: send what was held, in order, then send straight to it. */
+  open(socket: WebSocketLike): void;
+  /** The socket is closing or gone: hold what is sent from now on. */
+  close(): void;
+  /** Whether a value sent now goes straight to the socket. */
+  readonly writable: boolean;
+  /** Values waiting to be handed to a socket. */
+  readonly queued: number;
+  /** Values not yet known to be delivered: with acknowledgements, every one not acknowledged; else the queued ones. */
+  readonly pending: number;
+  /** The values waiting to be handed to a socket, oldest first; they stay held. */
+  waiting(): Out[];
+  /** Empties the path and returns every value it held (with acknowledgements, every one not acknowledged), oldest first. */
+  takeAll(): Out[];
+}
+
+/** What the outgoing path tells the socket's streams. */
+export interface OutgoingEvents<Out> {
+  /** A value was dropped under an overflow policy. */
+  dropped(value: Out): void;
+  /** Whether a value sent now would go straight to the socket changed. */
+  writable(writable: boolean): void;
+}
+
+/** The reconnect policy at work, as the engine drives it (see `Reconnect`). */
+export interface ReconnectPolicy {
+  /** After a close without `close()`: the next attempt, or `undefined` for none. */
+  next(
+    close: SocketCloseEvent,
+    openedAt: number | undefined,
+    failure?: ConnectionError,
+  ): { readonly attempt: number; readonly delay: number } | undefined;
+  /** After a `next` that gave no attempt: the error saying the attempts ran out, or `undefined` when none did. */
+  gaveUp(url: string, close: SocketCloseEvent, cause: unknown): ReconnectError | undefined;
+  /** Calls `attempt` after `delay` ms (and once the page is online). */
+  schedule(delay: number, attempt: () => void): void;
+  /** Drops the wait, if any. */
+  cancel(): void;
+  /** Whether a wait is under way. */
+  readonly waiting: boolean;
+}
+
+/**
+ * What a feature adds to a socket, at the places the engine lets it in. Each is made by the
+ * feature's own function (`reconnect()`, `heartbeat()`, …) and passed in `use`; the engine
+ * imports none of them, so a bundle carries only the features a program names.
+ *
+ * @typeParam In - the type of decoded incoming messages.
+ * @typeParam Out - the type of outgoing messages before encoding.
+ */
+export interface SocketFeature<In = unknown, Out = unknown> {
+  /** Makes the reconnect policy, when a connection first ends: whether and when to try again. */
+  readonly reconnect?: (() => ReconnectPolicy) | undefined;
+  /** Starts the heartbeat of a connection that opened; `presumedDead` fails it (it is then abandoned with 4010). */
+  readonly heartbeat?:
+    ((connection: Connection, encode: (value: Out) => WebSocketData, presumedDead: (detail: string) => void) => HeartbeatLike) | undefined;
+  /**
+   * Makes the outgoing path in place of the core's unbounded queue (the `buffer()` feature), with
+   * `acknowledge` for each decoded message when it keeps values until acknowledged (`delivery()`).
+   */
+  readonly outgoing?:
+    | ((
+        serializer: (value: Out) => WebSocketData,
+        url: string,
+        events: OutgoingEvents<Out>,
+        delivery: SocketFeature<In, Out>['delivery'],
+      ) => Outgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined })
+    | undefined;
+  /** At-least-once delivery's settings, checked, for the outgoing path (`delivery()`). */
+  readonly delivery?:
+    { readonly id: (message: Out) => unknown; readonly ackOf: (message: In) => unknown; readonly timeout: number } | undefined;
+  /** Recognises the heartbeat's reply, which subscribers do not see. */
+  readonly isPong?: ((message: In) => boolean) | undefined;
+}
+
+/**
+ * The features of `use`, merged into one. @throws TypeError for something that is not a feature,
+ * or for two features that fill the same place (say, two `heartbeat()`s).
+ */
+export function mergeFeatures<In, Out>(use: ReadonlyArray<SocketFeature<In, Out>> | undefined): SocketFeature<In, Out> {
+  const merged: Record<string, unknown> = {};
+  if (use === undefined) return merged;
+  if (!Array.isArray(use))
+    throw new TypeError('reactive-websocket: use must be an array of features, such as [reconnect(), heartbeat({ … })].');
+  for (const feature of use) {
+    if (feature === null || typeof feature != 'object') {
+      throw new TypeError(
+        `reactive-websocket: use holds ${String(feature)}, which is not a feature; call the feature's function: reconnect(), not reconnect.`,
+      );
+    }
+    for (const [place, value] of Object.entries(feature as object)) {
+      if (merged[place] !== undefined && value !== undefined) {
+        throw new TypeError(`reactive-websocket: two features in use both set ${place}; name each feature once.`);
+      }
+      merged[place] ??= value;
+    }
+  }
+  return merged;
+}
