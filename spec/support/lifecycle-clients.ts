@@ -13,7 +13,12 @@ import {
   type CallbackWebSocket,
   type OverflowPolicy,
 } from '../../lib/index.js';
+import type { ReactiveWebSocketConfig } from '../../lib/config.js';
+import { delivery } from '../../lib/delivery.js';
+import type { SocketFeature } from '../../lib/feature.js';
+import { reconnect } from '../../lib/reconnect.js';
 import { resilient, webSocket, type WebSocketSubject } from '../../lib/rxjs.js';
+import { buffer } from '../../lib/sender.js';
 import { OPEN, type Ledger } from './lifecycle-ledger.js';
 import type { World } from './lifecycle-model.js';
 import { until } from './wait.js';
@@ -32,6 +37,8 @@ export interface RunConfig {
   readonly buffer: { readonly limit: number; readonly overflow: OverflowPolicy } | undefined;
   /** At-least-once delivery, the server acknowledging each message. */
   readonly delivery: boolean;
+  /** `ReactiveWebSocket` and the facade: the features as config keys, or made by their functions in `use`. */
+  readonly features: 'keys' | 'use';
 }
 
 /** What the client sends: data messages with increasing ids, and the drop-in's topic messages. */
@@ -76,11 +83,22 @@ export interface Driver {
   abort(): void;
 }
 
-const quickReconnect = (config: RunConfig) => (config.reconnect ? RECONNECT : false);
 const deliveryOf = (config: RunConfig) =>
   config.delivery
     ? { id: (message: Message) => ('id' in message ? message.id : JSON.stringify(message)), ackOf: (reply: Reply) => reply.ack }
     : undefined;
+
+/** The reconnect, outbox and delivery settings of `config`, as keys or as features in `use`. */
+function featuresOf(config: RunConfig): Pick<ReactiveWebSocketConfig<Reply, Message>, 'reconnect' | 'buffer' | 'delivery' | 'use'> {
+  const settings = deliveryOf(config);
+  if (config.features === 'keys') return { reconnect: config.reconnect ? RECONNECT : false, buffer: config.buffer, delivery: settings };
+  const use: Array<SocketFeature<Reply, Message>> = [];
+  if (config.reconnect) use.push(reconnect(RECONNECT));
+  // Without buffer() here, the config's default outbox applies; delivery needs buffer() named.
+  if (config.buffer !== undefined || settings !== undefined) use.push(buffer(config.buffer));
+  if (settings !== undefined) use.push(delivery(settings));
+  return config.reconnect ? { use } : { reconnect: false, use };
+}
 
 /** `ReactiveWebSocket`, lazy or not. */
 class ReactiveDriver implements Driver {
@@ -99,9 +117,7 @@ class ReactiveDriver implements Driver {
       WebSocketCtor: ledger.tracker(),
       serializer: jsonSerializer,
       deserializer: jsonDeserializer,
-      reconnect: quickReconnect(config),
-      buffer: config.buffer,
-      delivery: deliveryOf(config),
+      ...featuresOf(config),
       connectTimeout: CONNECT_TIMEOUT,
       lazy: config.lazy,
     });
@@ -183,9 +199,7 @@ class FacadeDriver implements Driver {
       WebSocketCtor: ledger.tracker(),
       serializer: jsonSerializer,
       deserializer: jsonDeserializer,
-      reconnect: quickReconnect(config),
-      buffer: config.buffer,
-      delivery: deliveryOf(config),
+      ...featuresOf(config),
       connectTimeout: CONNECT_TIMEOUT,
     });
     ledger.watchStates(this.ws.socket.state$);

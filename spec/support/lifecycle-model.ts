@@ -397,9 +397,11 @@ export function configFor(kind: Kind): fc.Arbitrary<RunConfig> {
         limit: fc.integer({ min: 2, max: 6 }),
         overflow: fc.constantFrom<OverflowPolicy>('error', 'drop-oldest', 'drop-newest'),
       }),
-      { nil: undefined },
+      // Half the runs keep the default: the drop-in's unbounded queue, ReactiveWebSocket's 1,000-message outbox.
+      { nil: undefined, freq: 1 },
     ),
     delivery: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, fc.constant(true)),
+    features: kind === 'webSocket(resilient())' ? fc.constant('keys' as const) : fc.constantFrom('keys' as const, 'use' as const),
   });
 }
 
