@@ -64,7 +64,7 @@ describe.each(KINDS)('the lifecycle of $kind under random commands', ({ kind, ru
     'loses nothing silently, keeps order, takes only listed transitions and leaves nothing behind',
     async () => {
       const started = Date.now();
-      const totals = { runs: 0, sent: 0, arrived: 0, reported: 0, lostInCuts: 0, connections: 0 };
+      const totals = { runs: 0, sent: 0, arrived: 0, reported: 0, lostInCuts: 0, connections: 0, closingWindowSends: 0 };
       const log = (world: World): void => {
         totals.runs++;
         totals.sent += world.ledger.sends.length;
@@ -72,6 +72,7 @@ describe.each(KINDS)('the lifecycle of $kind under random commands', ({ kind, ru
         totals.reported += world.ledger.reported.size;
         totals.lostInCuts += world.ledger.figures.lostInCuts;
         totals.connections += world.server.connections.length;
+        totals.closingWindowSends += world.ledger.figures.closingWindowSends;
       };
       // Set by the first failure: past it, every further shrinking candidate passes at once, which ends the shrinking.
       let shrinkUntil: number | undefined;
@@ -105,6 +106,12 @@ describe.each(KINDS)('the lifecycle of $kind under random commands', ({ kind, ru
             (replay === undefined ? '' : `LIFECYCLE_REPLAY='${replay}' `) +
             'npx jest spec/integration/lifecycle-property.spec.ts',
         );
+      }
+      // The generators, checked: the runs connected, delivered and met full outboxes, not only closed sockets.
+      if (PATH === undefined && numRuns >= 50) {
+        expect(totals.connections).toBeGreaterThan(numRuns / 3);
+        expect(totals.arrived).toBeGreaterThan(numRuns / 2);
+        expect(totals.reported).toBeGreaterThan(0);
       }
     },
     numRuns * RUN_MS + SHRINK_MS + 30_000,

@@ -59,7 +59,7 @@ export class Ledger {
   /** Invariant violations seen during the run; the run fails at its end if there is any. */
   readonly problems: string[] = [];
   /** Figures for the summary line. */
-  readonly figures = { connectionErrors: 0, lostInCuts: 0 };
+  readonly figures = { connectionErrors: 0, lostInCuts: 0, closingWindowSends: 0 };
   /** The `open` events the client reported (its open$, open handlers or openObserver), when it is watched for them. */
   opensReported: number | undefined;
   #openReported = false;
@@ -105,6 +105,8 @@ export class Ledger {
   /** Sends one message through `send`, recording its fate. */
   send(message: { id: number }, send: (message: { id: number }) => void): void {
     const target = this.current?.index ?? this.connections.length + 1;
+    // The connection's close frame (or end) has arrived and its close event has not fired yet.
+    if (this.current !== undefined && !this.liveConnection) this.figures.closingWindowSends++;
     try {
       send(message);
       this.sends.push({ id: message.id, target, outcome: 'accepted' });

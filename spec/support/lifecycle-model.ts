@@ -398,7 +398,7 @@ export function configFor(kind: Kind): fc.Arbitrary<RunConfig> {
         overflow: fc.constantFrom<OverflowPolicy>('error', 'drop-oldest', 'drop-newest'),
       }),
       // Half the runs keep the default: the drop-in's unbounded queue, ReactiveWebSocket's 1,000-message outbox.
-      { nil: undefined, freq: 1 },
+      { nil: undefined, freq: 2 },
     ),
     delivery: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, fc.constant(true)),
     features: kind === 'webSocket(resilient())' ? fc.constant('keys' as const) : fc.constantFrom('keys' as const, 'use' as const),
