@@ -5,7 +5,6 @@
  */
 import type { Subscription } from 'rxjs';
 import {
-  BufferOverflowError,
   ReactiveWebSocket,
   jsonDeserializer,
   jsonSerializer,
@@ -332,10 +331,9 @@ export class DropInDriver implements Driver {
         (reply) => reply.topic === topic.name,
       )
       .subscribe({
-        // Its sub message may not fit the outbox: then the subscription errors at once, which is a report.
         error: (error: unknown) => {
           topic.ended = 'errored';
-          if (!(error instanceof BufferOverflowError)) this.ledger.error(error);
+          this.ledger.error(error);
         },
         complete: () => (topic.ended ??= 'completed'),
       });
@@ -386,8 +384,7 @@ export class DropInDriver implements Driver {
       const net = (connection.topics.get(topic.name) ?? []).reduce((sum, change) => sum + change, 0);
       const live = topic.ended === undefined && topic.subscription?.closed === false;
       if (live && net !== 1) problems.push(`live topic ${topic.name} is subscribed ${net} times on server connection ${connection.number}`);
-      // An unsubscription message reported dropped cannot have reached the server.
-      if (!live && net > 0 && !this.ledger.droppedTopicMessages.includes(topic.name)) {
+      if (!live && net > 0) {
         problems.push(
           `topic ${topic.name} ended (${topic.ended ?? 'closed'}) but is still subscribed on server connection ${connection.number}`,
         );

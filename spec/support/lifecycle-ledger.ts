@@ -50,8 +50,6 @@ export class Ledger {
   readonly sends: SendRecord[] = [];
   /** Ids reported as not sent, with how. */
   readonly reported = new Map<number, string>();
-  /** Topic messages reported dropped by the outbox, by topic name. */
-  readonly droppedTopicMessages: string[] = [];
   readonly states: SocketState[] = [];
   stateCompleted = false;
   /** Set when close() is called: from then on the state only goes to closing and closed. */
@@ -97,7 +95,7 @@ export class Ledger {
     raw.on('close', close);
   }
 
-  /** The next message to send, and its record once `send` has returned or thrown. */
+  /** A new message, with the next id. */
   nextMessage(): { id: number } {
     return { id: this.#nextId++ };
   }
@@ -116,23 +114,22 @@ export class Ledger {
         this.sends.push({ id: message.id, target, outcome: 'closed' });
         if (!this.closeCalled && !this.stateCompleted)
           this.problems.push(`send(${message.id}) threw SocketClosedError while the socket was not closed`);
-      } else this.problems.push(`send(${message.id}) threw ${describe(error)}`);
+      } else this.problems.push(`send(${message.id}) threw ${oneLine(error)}`);
     }
   }
 
-  /** A value reported as not sent: dropped by the outbox, or listed unsent at close. */
+  /** A value reported as not sent: dropped by the outbox, or listed unsent at close. A topic message is state, never to be dropped. */
   report(value: unknown, how: string): void {
-    const message = value as Partial<{ id: number; sub: string; unsub: string }>;
+    const message = value as Partial<{ id: number }>;
     if (typeof message.id === 'number') this.reported.set(message.id, how);
-    else if (message.sub !== undefined || message.unsub !== undefined) this.droppedTopicMessages.push(message.sub ?? message.unsub!);
-    else this.problems.push(`a report named a value that was never sent: ${JSON.stringify(value)}`);
+    else this.problems.push(`${how} reported ${JSON.stringify(value)}, which send/next was never given`);
   }
 
   /** An error the socket reported (error$, the facade's error handler, a subscriber's error). */
   error(error: unknown): void {
     if (error instanceof SocketClosedError) for (const value of error.unsent) this.report(value, 'unsent at close');
     else if (error instanceof ConnectionError) this.figures.connectionErrors++;
-    else this.problems.push(`unexpected error reported: ${describe(error)}`);
+    else this.problems.push(`unexpected error reported: ${oneLine(error)}`);
   }
 
   /**
@@ -184,6 +181,6 @@ export class Ledger {
 }
 
 /** An error as one line. */
-export function describe(error: unknown): string {
+export function oneLine(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -90,9 +90,9 @@ export class World {
     if (ledger.made.length > made) ledger.problems.push(`${ledger.made.length - made} sockets were made after the socket was closed`);
     for (const raw of ledger.made) {
       if (raw.readyState !== CLOSED) ledger.problems.push(`a runtime socket is left in readyState ${raw.readyState}`);
-      const left = (['open', 'message', 'close'] as const).filter((type) => raw.listenerCount(type) > 0);
+      const left: string[] = ['open', 'message', 'close'].filter((type) => raw.listenerCount(type) > 0);
       // terminate() leaves one listener that ignores late errors, on a socket nobody holds.
-      if (raw.listenerCount('error') > 1) left.push('error' as never);
+      if (raw.listenerCount('error') > 1) left.push('error');
       if (left.length > 0) ledger.problems.push(`a closed runtime socket still has listeners for ${left.join(', ')}`);
     }
     if (ledger.opensReported !== undefined && ledger.opensReported !== ledger.connections.length) {
@@ -165,7 +165,7 @@ export class World {
 
 // ---- the commands ------------------------------------------------------------------------------
 
-/** What the commands' preconditions look at: what the run did, and what the client says of itself. */
+/** What the commands' preconditions look at: what the run has done to the client, the server and the link. */
 export interface Model {
   closed: boolean;
   refusing: boolean;
@@ -190,6 +190,7 @@ class Send implements Command {
   toString = (): string => `send×${this.count}`;
 }
 
+/** close(); the drop-in's complete(), which ends its session (a later subscription makes a new one). */
 class Close implements Command {
   check = (model: Model): boolean => !model.closed;
   async run(model: Model, world: World): Promise<void> {
@@ -337,52 +338,29 @@ class WaitOpen implements Command {
 
 /** The commands a run of `kind` draws from, weighted so that most runs connect, send and meet faults before any close(). */
 export function commandsFor(kind: Kind): Array<fc.Arbitrary<Command>> {
-  const weighted = (weight: number, arbitrary: fc.Arbitrary<Command>) => ({ weight, arbitrary });
-  const choices = [
-    weighted(
-      12,
-      fc.integer({ min: 1, max: 3 }).map((count) => new Send(count)),
-    ),
-    weighted(12, fc.constant(new WaitOpen())),
-    weighted(
-      6,
-      fc.constantFrom(1000, 1001, 1011, 4000, 4001).map((code) => new ServerClose(code)),
-    ),
-    weighted(2, fc.constant(new ServerTerminate())),
-    weighted(
-      2,
-      fc.boolean().map((reset) => new ProxyCut(reset)),
-    ),
-    weighted(2, fc.constant(new Stall())),
-    weighted(4, fc.constant(new Resume())),
-    weighted(
-      2,
-      fc.constantFrom(401, 503).map((status) => new Refuse(status)),
-    ),
-    weighted(4, fc.constant(new Accept())),
+  const send = fc.integer({ min: 1, max: 3 }).map((count) => new Send(count));
+  const serverClose = fc.constantFrom(1000, 1001, 1011, 4000, 4001).map((code) => new ServerClose(code));
+  const cut = fc.boolean().map((reset) => new ProxyCut(reset));
+  const refuse = fc.constantFrom(401, 503).map((status) => new Refuse(status));
+  const unsubscribe = fc.nat(7).map((pick) => new Unsubscribe(pick));
+  const unsubscribeTopic = fc.nat(7).map((pick) => new UnsubscribeTopic(pick));
+  const choices: Array<[weight: number, command: fc.Arbitrary<Command>]> = [
+    [12, send],
+    [12, fc.constant(new WaitOpen())],
+    [6, serverClose],
+    [2, fc.constant(new ServerTerminate())],
+    [2, cut],
+    [2, fc.constant(new Stall())],
+    [4, fc.constant(new Resume())],
+    [2, refuse],
+    [4, fc.constant(new Accept())],
     // Rare: after close() a run has little left to do.
-    weighted(1, fc.constant(new Close())),
+    [1, fc.constant(new Close())],
   ];
   // Subscribers count on a lazy ReactiveWebSocket and on the drop-in; elsewhere they are extra error$ subscribers.
-  if (kind !== 'websocket()') {
-    choices.push(
-      weighted(6, fc.constant(new Subscribe())),
-      weighted(
-        2,
-        fc.nat(7).map((pick) => new Unsubscribe(pick)),
-      ),
-    );
-  }
-  if (kind === 'webSocket(resilient())') {
-    choices.push(
-      weighted(6, fc.constant(new SubscribeTopic())),
-      weighted(
-        4,
-        fc.nat(7).map((pick) => new UnsubscribeTopic(pick)),
-      ),
-    );
-  }
-  return [fc.oneof(...choices)];
+  if (kind !== 'websocket()') choices.push([6, fc.constant(new Subscribe())], [2, unsubscribe]);
+  if (kind === 'webSocket(resilient())') choices.push([6, fc.constant(new SubscribeTopic())], [4, unsubscribeTopic]);
+  return [fc.oneof(...choices.map(([weight, arbitrary]) => ({ weight, arbitrary })))];
 }
 
 /** A configuration for a run of `kind`. */
