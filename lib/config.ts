@@ -1,11 +1,6 @@
-import { reconnect as reconnectFeature, type ReconnectConfig } from './reconnect.js';
 import { dataDeserializer, identitySerializer, type Deserializer, type Serializer } from './codec.js';
-import { delivery as deliveryFeature, type DeliveryConfig } from './delivery.js';
-import { heartbeat as heartbeatFeature, type HeartbeatConfig } from './heartbeat.js';
 import { mergeFeatures, type SocketFeature } from './feature.js';
 import { resolveWebSocketCtor, type BinaryType, type WebSocketConstructor } from './native-socket.js';
-import type { BufferConfig } from './outbox.js';
-import { buffer as bufferFeature } from './sender.js';
 import { normalizeProtocols, normalizeUrl, pageBaseUrl, redactUrl } from './url.js';
 import { check, describeType, fail } from './check.js';
 
@@ -16,12 +11,14 @@ export type UrlProvider = () => string | URL | PromiseLike<string | URL>;
 export type ProtocolsProvider = () => string | readonly string[] | PromiseLike<string | readonly string[]>;
 
 /**
- * Settings of a {@link ReactiveWebSocket}. The names follow RxJS's `webSocket` config where it has one.
+ * Settings of a socket without its built-in features: what `ReactiveWebSocket` from
+ * `reactive-websocket/core` takes, and the part of {@link ReactiveWebSocketConfig} that is not a
+ * feature's key. The names follow RxJS's `webSocket` config where it has one.
  *
  * @typeParam In - the type of decoded incoming messages.
  * @typeParam Out - the type of outgoing messages before encoding.
  */
-export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> {
+export interface ReactiveWebSocketOptions<In = unknown, Out = unknown> {
   /**
    * `ws:` or `wss:` URL; `http:` and `https:` are mapped to them; in a browser a relative URL
    * resolves against the page. Or a function returning one (or a promise of one), called before
@@ -39,17 +36,6 @@ export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> {
   readonly serializer?: Serializer<Out>;
   /** Decodes incoming message events. Default: the event's `data`. A throw is reported as a `DeserializationError` on `error$`. */
   readonly deserializer?: Deserializer<In>;
-  /**
-   * Reconnect when the connection ends without `close()`: exponential backoff with full jitter.
-   * `true` or an object turns it on with defaults; `false` turns it off. Default: on.
-   */
-  readonly reconnect?: boolean | ReconnectConfig;
-  /** The outbox for messages sent while the socket is not open or not writable. Default `{ limit: 1000, overflow: 'error' }`. */
-  readonly buffer?: BufferConfig;
-  /** At-least-once delivery with acknowledgements by id. Default: off. */
-  readonly delivery?: DeliveryConfig<In, Out>;
-  /** Detects dead connections by pinging when idle. Default: off. */
-  readonly heartbeat?: HeartbeatConfig<In, Out>;
   /** How long (ms) an attempt may stay connecting before it is abandoned and counted as failed. Default 10,000. */
   readonly connectTimeout?: number;
   /**
@@ -58,9 +44,11 @@ export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> {
    */
   readonly lazy?: boolean;
   /**
-   * Features made by their own functions, as `[reconnect(), heartbeat({ … })]`: the same as the
-   * keys above, for code that names each feature it uses. A feature named both here and by its key
-   * is an error; the defaults (reconnect on, a 1,000-message outbox) give way to a `reconnect()` or `buffer()` here.
+   * The features to run, each made by its own function: `[reconnect(), buffer(), heartbeat({ … }),
+   * delivery({ … })]`. A bundler ships only the features named. Default: none, on a socket from
+   * `reactive-websocket/core`; with {@link ReactiveWebSocketConfig}, a feature named here and by
+   * its key is an error, and its defaults (reconnect on, a 1,000-message outbox) give way to a
+   * `reconnect()` or `buffer()` here.
    */
   readonly use?: ReadonlyArray<SocketFeature<In, Out>>;
 }
@@ -89,14 +77,18 @@ const CONFIG_KEYS: readonly string[] = [
   'binaryType',
   'serializer',
   'deserializer',
-  'reconnect',
-  'buffer',
-  'delivery',
-  'heartbeat',
   'connectTimeout',
   'lazy',
   'use',
 ];
+
+/** How a config's keys name features (`reconnect: true` for `reconnect()`), where a socket takes them. */
+export interface FeatureKeys {
+  /** The keys. */
+  readonly names: readonly string[];
+  /** The features a config names, by its keys and in `use`. */
+  features<In, Out>(config: ReactiveWebSocketOptions<In, Out>): SocketFeature<In, Out>;
+}
 const BINARY_TYPES: readonly string[] = ['blob', 'arraybuffer', 'nodebuffer', 'fragments'];
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
 
@@ -106,8 +98,11 @@ const DEFAULT_CONNECT_TIMEOUT = 10_000;
  * @throws NotImplementedError where the runtime has no WebSocket and no `WebSocketCtor` was given.
  * @throws TypeError or RangeError for an unknown option or a setting of the wrong type or range.
  */
-export function resolveConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<In, Out>): ResolvedConfig<In, Out> {
-  const config = toConfig(urlOrConfig);
+export function resolveConfig<In, Out>(
+  urlOrConfig: string | URL | ReactiveWebSocketOptions<In, Out>,
+  keys: FeatureKeys | undefined,
+): ResolvedConfig<In, Out> {
+  const config = toConfig(urlOrConfig, keys?.names ?? []);
   const { url, protocols, serializer, deserializer, binaryType, lazy } = config;
   if (typeof url !== 'string' && !(url instanceof URL) && typeof url !== 'function') {
     fail(`url must be a string, a URL or a function returning one, not ${describeType(url)}`);
@@ -135,7 +130,7 @@ export function resolveConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSo
     binaryType,
     serializer: serializer ?? identitySerializer<Out>,
     deserializer: deserializer ?? dataDeserializer<In>,
-    features: keyedFeatures(config),
+    features: keys === undefined ? mergeFeatures(config.use) : keys.features(config),
     connectTimeout,
     lazy: lazy ?? false,
   };
@@ -146,16 +141,27 @@ export function shownUrl(config: { readonly href: string | undefined }): string 
   return config.href === undefined ? '(URL from the url provider)' : redactUrl(config.href);
 }
 
-function toConfig<In, Out>(urlOrConfig: string | URL | ReactiveWebSocketConfig<In, Out>): ReactiveWebSocketConfig<In, Out> {
+function toConfig<In, Out>(
+  urlOrConfig: string | URL | ReactiveWebSocketOptions<In, Out>,
+  featureKeys: readonly string[],
+): ReactiveWebSocketOptions<In, Out> {
   if (typeof urlOrConfig === 'string' || urlOrConfig instanceof URL) return { url: urlOrConfig };
   if (urlOrConfig === null || typeof urlOrConfig !== 'object') {
     fail(`expected a URL or a config object such as { url: 'ws://host/path' }, not ${describeType(urlOrConfig)}`);
   }
+  const known = [...CONFIG_KEYS, ...featureKeys];
   for (const key of Object.keys(urlOrConfig)) {
-    if (!CONFIG_KEYS.includes(key)) fail(`unknown option ${JSON.stringify(key)}; the options are ${CONFIG_KEYS.join(', ')}`);
+    if (known.includes(key)) continue;
+    const feature = FEATURES.includes(key)
+      ? `: on a socket from reactive-websocket/core, features go in use, as use: [${key}(…)]; or import ReactiveWebSocket from 'reactive-websocket', which takes ${key} as a key`
+      : '';
+    fail(`unknown option ${JSON.stringify(key)}; the options are ${known.join(', ')}${feature}`);
   }
   return urlOrConfig;
 }
+
+// The features that ReactiveWebSocket from 'reactive-websocket' also takes by key.
+const FEATURES: readonly string[] = ['reconnect', 'buffer', 'delivery', 'heartbeat'];
 
 /** Where one attempt connects: a URL checked as browsers do, and the subprotocols to offer. */
 export interface Target {
@@ -194,15 +200,4 @@ function toTarget(url: string | URL, protocols: string | readonly string[] | und
 /** Whether a value is a promise (or any thenable). */
 export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
-}
-
-/** The features of a config: those in `use`, and those its keys name (reconnect on unless it says otherwise). */
-function keyedFeatures<In, Out>(config: ReactiveWebSocketConfig<In, Out>): SocketFeature<In, Out> {
-  const used = mergeFeatures(config.use);
-  const keyed: Array<SocketFeature<In, Out>> = [used];
-  if (config.reconnect !== undefined || used.reconnect === undefined) keyed.push(reconnectFeature(config.reconnect ?? true));
-  if (config.buffer !== undefined || used.outgoing === undefined) keyed.push(bufferFeature(config.buffer));
-  if (config.heartbeat !== undefined) keyed.push(heartbeatFeature(config.heartbeat));
-  if (config.delivery !== undefined) keyed.push(deliveryFeature(config.delivery));
-  return mergeFeatures(keyed);
 }

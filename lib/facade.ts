@@ -1,6 +1,6 @@
 import { map, type Observable, type Subscription } from 'rxjs';
 import { assertEventType, type SocketCloseEvent, type SocketErrorEvent, type SocketOpenEvent } from './events.js';
-import type { ReactiveWebSocketConfig } from './config.js';
+import type { ReactiveWebSocketConfig } from './reactive-websocket.js';
 import { INSPECT, inspectSummary } from './inspect.js';
 import { ReactiveWebSocket } from './reactive-websocket.js';
 import { callSafely } from './report.js';

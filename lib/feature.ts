@@ -64,20 +64,21 @@ export interface ReconnectPolicy {
 }
 
 /**
- * What a feature adds to a socket, at the places the engine lets it in. Each is made by the
- * feature's own function (`reconnect()`, `heartbeat()`, …) and passed in `use`; the engine
- * imports none of them, so a bundle carries only the features a program names.
+ * A feature of a socket, made by its own function (`reconnect()`, `buffer()`, `heartbeat()`,
+ * `delivery()`) and passed in `use`. What it adds attaches at the places the engine lets it in;
+ * the engine imports no feature, so a bundle carries only the features a program names.
  *
  * @typeParam In - the type of decoded incoming messages.
  * @typeParam Out - the type of outgoing messages before encoding.
  */
 export interface SocketFeature<In = unknown, Out = unknown> {
-  /** Makes the reconnect policy, when a connection first ends: whether and when to try again. */
+  /** @internal Makes the reconnect policy, when a connection first ends: whether and when to try again. */
   readonly reconnect?: (() => ReconnectPolicy) | undefined;
-  /** Starts the heartbeat of a connection that opened; `presumedDead` fails it (it is then abandoned with 4010). */
+  /** @internal Starts the heartbeat of a connection that opened; `presumedDead` fails it (it is then abandoned with 4010). */
   readonly heartbeat?:
     ((connection: Connection, encode: (value: Out) => WebSocketData, presumedDead: (detail: string) => void) => HeartbeatLike) | undefined;
   /**
+   * @internal
    * Makes the outgoing path in place of the core's unbounded queue (the `buffer()` feature), with
    * `acknowledge` for each decoded message when it keeps values until acknowledged (`delivery()`).
    */
@@ -89,10 +90,10 @@ export interface SocketFeature<In = unknown, Out = unknown> {
         delivery: SocketFeature<In, Out>['delivery'],
       ) => Outgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined })
     | undefined;
-  /** At-least-once delivery's settings, checked, for the outgoing path (`delivery()`). */
+  /** @internal At-least-once delivery's settings, checked, for the outgoing path (`delivery()`). */
   readonly delivery?:
     { readonly id: (message: Out) => unknown; readonly ackOf: (message: In) => unknown; readonly timeout: number } | undefined;
-  /** Recognises the heartbeat's reply, which subscribers do not see. */
+  /** @internal Recognises the heartbeat's reply, which subscribers do not see. */
   readonly isPong?: ((message: In) => boolean) | undefined;
 }
 

@@ -1,5 +1,10 @@
-export { ReactiveWebSocket } from './reactive-websocket.js';
-export { type ReactiveWebSocketConfig, type UrlProvider, type ProtocolsProvider } from './config.js';
+export { ReactiveWebSocket, type ReactiveWebSocketConfig } from './reactive-websocket.js';
+export { type ReactiveWebSocketOptions, type UrlProvider, type ProtocolsProvider } from './config.js';
+export { reconnect } from './reconnect.js';
+export { heartbeat } from './heartbeat.js';
+export { buffer } from './sender.js';
+export { delivery } from './delivery.js';
+export { type SocketFeature } from './feature.js';
 export { type WebSocketConstructor, type WebSocketLike, type BinaryType } from './native-socket.js';
 export { Connection, type ConnectionOptions, type ConnectionObserver } from './connection.js';
 export { type NativeEvent, type NativeEventSink } from './native-socket.js';

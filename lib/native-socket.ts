@@ -169,17 +169,11 @@ export function handshakeStatus(detail: string | undefined): number | undefined 
  * @throws NotImplementedError where none is given and the runtime has none.
  */
 export function resolveWebSocketCtor(given: unknown): WebSocketConstructor {
-  if (given !== undefined) {
-    if (typeof given != 'function')
-      throw new TypeError(
-        `reactive-websocket: WebSocketCtor must be a WebSocket constructor, not ${given === null ? 'null' : typeof given}.`,
-      );
-    return given as WebSocketConstructor;
-  }
-  const runtime = (globalThis as { WebSocket?: unknown }).WebSocket;
-  if (typeof runtime == 'function') return runtime as WebSocketConstructor;
+  const found = given ?? (globalThis as { WebSocket?: unknown }).WebSocket;
+  if (typeof found == 'function') return found as WebSocketConstructor;
+  if (given !== undefined) throw new TypeError(`reactive-websocket: WebSocketCtor must be a WebSocket constructor, not ${typeof given}.`);
   throw new NotImplementedError(
-    'reactive-websocket: no WebSocket constructor can be found: this runtime has no WebSocket. Pass one as WebSocketCtor; ' +
-      "on Node before 22, install the ws package and pass its constructor: import { WebSocket } from 'ws', then { WebSocketCtor: WebSocket }.",
+    'reactive-websocket: no WebSocket constructor can be found in this runtime; on Node before 22, install the ws package ' +
+      "and pass its constructor as WebSocketCtor: import { WebSocket } from 'ws'.",
   );
 }

@@ -15,6 +15,12 @@ const imports = (name: string): string[] =>
     posix.join(posix.dirname(name), `${match[1]}.ts`),
   );
 
+/** The modules `name` needs at run time: its imports less those of types only. */
+const valueImports = (name: string): string[] =>
+  [...source(name).matchAll(/^(?:import (?!type )|export (?!type ))[^;]*? from '(\.{1,2}\/[\w/-]+)\.js';/gm)].map((match) =>
+    posix.join(posix.dirname(name), `${match[1]}.ts`),
+  );
+
 describe('the layout of lib/', () => {
   it.each(files)('keeps %s under 400 lines', (name) => {
     expect(source(name).split('\n').length).toBeLessThanOrEqual(400);
@@ -36,6 +42,16 @@ describe('the layout of lib/', () => {
     };
     for (const name of files) visit(name, []);
     expect(circles).toEqual([]);
+  });
+
+  it('keeps every feature out of the engine and the core: only the config keys and resilient() name them all', () => {
+    const features = ['reconnect.ts', 'heartbeat.ts', 'sender.ts', 'delivery.ts'];
+    const entries = ['index.ts', 'core.ts', 'rxjs.ts'];
+    const namingAll = files.filter((name) => !entries.includes(name) && features.every((feature) => valueImports(name).includes(feature)));
+    expect(namingAll).toEqual(['reactive-websocket.ts', 'rxjs/resilience.ts']);
+    for (const core of ['engine.ts', 'session.ts', 'core-socket.ts', 'config.ts', 'feature.ts']) {
+      expect({ [core]: valueImports(core).filter((name) => features.includes(name)) }).toEqual({ [core]: [] });
+    }
   });
 
   it('builds the facade on the public core only', () => {

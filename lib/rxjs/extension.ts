@@ -1,6 +1,6 @@
 import type { Subscriber } from 'rxjs';
 import type { ConnectionObserver, ConnectionOptions } from '../connection.js';
-import type { WebSocketLike } from '../native-socket.js';
+import type { NativeEvent, WebSocketLike } from '../native-socket.js';
 import type { Outgoing } from '../feature.js';
 
 /** @internal The part of a `Connection` a subject uses. */
@@ -33,3 +33,6 @@ export interface Extension<In, Out> {
    */
   track(subMsg: () => unknown, unsubMsg: () => unknown, subscriber: Subscriber<unknown>): () => void;
 }
+
+/** @internal What a `ConnectionLike` closed while it had no socket passes to `close`: no close happened, so `closeObserver` is not told. */
+export const NO_SOCKET: NativeEvent = Object.freeze({ type: 'close', code: 1000, reason: '', wasClean: true });

@@ -14,7 +14,7 @@ import { askSafely, reportError } from '../report.js';
 import { Sender } from '../sender.js';
 import { redactUrl } from '../url.js';
 import { EXTENSION, type CloseEventLike, type EventObserver, type ExtensionContext, type WebSocketSubjectConfig } from './config.js';
-import type { ConnectionLike, Extension } from './extension.js';
+import { NO_SOCKET, type ConnectionLike, type Extension } from './extension.js';
 import type { Outgoing } from '../feature.js';
 import { Queue } from '../queue.js';
 import { check } from '../check.js';
@@ -271,18 +271,24 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
   }
 
   protected closed(_close: SocketCloseEvent, event: NativeEvent | undefined, final: boolean): void {
-    this.#lastClose = event;
-    if (!final) this.resilience.context.closeObserver?.next(event as CloseEventLike);
+    if (final) this.#lastClose = event;
+    else this.resilience.context.closeObserver?.next(event as CloseEventLike);
   }
 
   protected reconnecting(next: ReconnectEvent): void {
     this.resilience.settings.reconnectObserver?.next(next);
   }
 
-  protected finishing({ code, reason }: ClosedBy, gaveUp: ReconnectError | undefined): void {
-    if (gaveUp !== undefined) this.observer.error(gaveUp);
-    // Closed by the client while waiting to reconnect, there is no socket: the close is told at once.
-    this.observer.close(this.#lastClose ?? { type: 'close', code, reason, wasClean: true });
+  protected finishing(_closedBy: ClosedBy, gaveUp: ReconnectError | undefined): void {
+    const last = this.#lastClose;
+    if (gaveUp === undefined) {
+      // Closed by the client while waiting to reconnect there is no socket, and no close to tell of.
+      this.observer.close(last ?? NO_SOCKET);
+      return;
+    }
+    // closeObserver hears of the last close before the subscribers of the end, as of every other.
+    if (last !== undefined) this.resilience.context.closeObserver?.next(last);
+    this.observer.error(gaveUp);
   }
 
   protected finished(): void {}

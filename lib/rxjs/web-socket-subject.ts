@@ -5,7 +5,7 @@ import type { NativeEvent, WebSocketConstructor, WebSocketLike } from '../native
 import { reportError } from '../report.js';
 import { request, type RequestOptions } from '../request.js';
 import { resolveSubjectConfig, EXTENSION, type ExtendedConfig, type MessageEventLike, type WebSocketSubjectConfig } from './config.js';
-import type { ConnectionLike, Extension } from './extension.js';
+import { NO_SOCKET, type ConnectionLike, type Extension } from './extension.js';
 import type { Outgoing } from '../feature.js';
 import { Queue } from '../queue.js';
 
@@ -266,7 +266,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
       error: (event: NativeEvent) => this.#end(share, event),
       close: (event: NativeEvent) => {
         this.#detach(share);
-        closeObserver?.next(event);
+        if (event !== NO_SOCKET) closeObserver?.next(event);
         // A close the client started completes, however the peer answered (or failed to, in time).
         this.#end(share, event.wasClean || share.stopped ? undefined : event);
       },

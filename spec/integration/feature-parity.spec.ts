@@ -149,6 +149,8 @@ describe.each(FEATURE_ADAPTERS)('$api', (adapter) => {
       expect(server.upgrades).toBe(3);
       expect(socket.reconnects.map((event) => event.attempt)).toEqual([1, 2]);
       expect(socket.closes).toHaveLength(3);
+      // Every close is told before the end is: the last one too.
+      expect(socket.closesWhenEnded).toBe(3);
       const gaveUp = socket.errors.filter((error) => error instanceof ReconnectError);
       expect(gaveUp).toHaveLength(1);
       expect(socket.errors.at(-1)).toBe(gaveUp[0]);
@@ -253,6 +255,8 @@ describe.each(FEATURE_ADAPTERS)('$api', (adapter) => {
       socket.stop();
 
       expect(socket.ended).toBe(true);
+      // No connection was open, so no close is told of: the one that started the wait was told already.
+      expect(socket.closes).toHaveLength(1);
       expect(jest.getTimerCount()).toBe(0);
       jest.advanceTimersByTime(10_000);
       expect(sockets.made).toHaveLength(1);

@@ -2,6 +2,7 @@
  * Faults mutation testing found the rest of the suite missing (issue 11), on a real `ws` server.
  * Each test goes through the public API only.
  */
+import { Subscription } from 'rxjs';
 import { WebSocket } from 'ws';
 import {
   ReactiveWebSocket,
@@ -40,20 +41,43 @@ describe('delivery.timeout on an open connection', () => {
   }
   const TIMEOUT = 150;
 
-  it('sends an unacknowledged message again after timeout on the same connection, and not after its acknowledgement', async () => {
+  // The time policy runs on a fake clock (Date and the timers), the connection on real I/O: a
+  // re-send happens exactly when the clock is moved past the timeout, however loaded the machine.
+  // The waits for the server are bounded by performance.now(), which stays real.
+  let subscriptions: Subscription;
+  beforeEach(() => {
+    subscriptions = new Subscription();
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'performance', 'hrtime'] });
+  });
+  afterEach(() => {
+    // Even when the test failed half-way: its reaction to an acknowledgement would send on the
+    // socket closed after it, and throw.
+    subscriptions.unsubscribe();
+    jest.useRealTimers();
+  });
+
+  it('sends an unacknowledged message again exactly timeout after it went out, on the same connection, and not after its acknowledgement', async () => {
     // The server ignores the first copy of each id and acknowledges the second (the echo server also echoes both).
-    const arrivals: Array<{ id: number; at: number }> = [];
+    const arrivals: number[] = [];
     echo.server.on('connection', (client) =>
       client.on('message', (data: Buffer) => {
         const { id } = JSON.parse(data.toString()) as Message;
-        arrivals.push({ id, at: Date.now() });
-        if (arrivals.filter((arrival) => arrival.id === id).length === 2) client.send(JSON.stringify({ ack: id }));
+        arrivals.push(id);
+        if (arrivals.filter((arrival) => arrival === id).length === 2) client.send(JSON.stringify({ ack: id }));
       }),
     );
+    // The ids the client hands to its runtime socket, in order: read where the library decides to send.
+    const handed: number[] = [];
+    class RecordingWebSocket extends WebSocket {
+      override send(data: string): void {
+        handed.push((JSON.parse(data) as Message).id);
+        super.send(data);
+      }
+    }
     const socket = tracked(
       new ReactiveWebSocket<Reply, Message>({
         url: echo.url,
-        WebSocketCtor: WebSocket,
+        WebSocketCtor: RecordingWebSocket as unknown as WebSocketConstructor,
         serializer: jsonSerializer,
         deserializer: jsonDeserializer,
         delivery: { id: (message) => message.id, ackOf: (reply) => reply.ack, timeout: TIMEOUT },
@@ -61,26 +85,38 @@ describe('delivery.timeout on an open connection', () => {
       }),
     );
     const reconnects: ReconnectEvent[] = [];
-    socket.reconnect$.subscribe((event) => reconnects.push(event));
-    // Message 2 goes out when 1 is acknowledged. Its second copy comes TIMEOUT later, so by then a
-    // third copy of 1, had it been re-sent after its acknowledgement, would have arrived before it.
-    socket.messages$.subscribe((reply) => {
-      if (reply.ack === 1) socket.send({ id: 2 });
-    });
+    subscriptions.add(socket.reconnect$.subscribe((event) => reconnects.push(event)));
+    // Message 2 goes out when 1 is acknowledged.
+    subscriptions.add(
+      socket.messages$.subscribe((reply) => {
+        if (reply.ack === 1) socket.send({ id: 2 });
+      }),
+    );
 
     socket.send({ id: 1 });
-    await until(() => arrivals.filter((arrival) => arrival.id === 1).length === 2, 10 * TIMEOUT, 'message 1 sent again');
-    await until(() => arrivals.filter((arrival) => arrival.id === 2).length === 2, 10 * TIMEOUT, 'message 2 sent again');
-    await until(() => socket.pending === 0, 10 * TIMEOUT, 'the acknowledgement of message 2');
+    await until(() => handed.length === 1, 3000, 'message 1 to go out on open');
+    jest.advanceTimersByTime(TIMEOUT - 1);
+    expect(handed).toEqual([1]);
+    jest.advanceTimersByTime(1);
+    expect(handed).toEqual([1, 1]);
 
-    expect(arrivals.map((arrival) => arrival.id)).toEqual([1, 1, 2, 2]);
-    const gap = arrivals[1].at - arrivals[0].at;
-    expect(gap).toBeGreaterThanOrEqual(TIMEOUT - 10);
-    expect(gap).toBeLessThan(TIMEOUT + 500);
+    // The server acknowledges the second copy of 1; 2 goes out then. A timeout later, only 2 goes out again.
+    await until(() => handed.length === 3, 3000, 'the acknowledgement of message 1');
+    expect(handed).toEqual([1, 1, 2]);
+    jest.advanceTimersByTime(TIMEOUT - 1);
+    expect(handed).toEqual([1, 1, 2]);
+    jest.advanceTimersByTime(1);
+    expect(handed).toEqual([1, 1, 2, 2]);
+
+    // Once 2 is acknowledged too, nothing goes out again, however long the clock runs.
+    await until(() => socket.pending === 0, 3000, 'the acknowledgement of message 2');
+    jest.advanceTimersByTime(10 * TIMEOUT);
+    expect(handed).toEqual([1, 1, 2, 2]);
+    expect(arrivals).toEqual([1, 1, 2, 2]);
     expect(echo.connections).toHaveLength(1);
     expect(reconnects).toEqual([]);
     socket.close();
-    await all(socket.state$);
+    await until(() => socket.state === 'closed', 3000, 'the close');
   });
 });
 

@@ -49,9 +49,9 @@ function run(file: string): Promise<string> {
   );
 }
 
-it('ships only dist/, the rxjs/ entry for older resolvers, README, LICENSE and package.json', () => {
+it('ships only dist/, the core/ and rxjs/ entries for older resolvers, README, LICENSE and package.json', () => {
   const files = readdirSync(join(project, 'node_modules/reactive-websocket'));
-  expect(files.sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json', 'rxjs']);
+  expect(files.sort()).toEqual(['LICENSE', 'README.md', 'core', 'dist', 'package.json', 'rxjs']);
 });
 
 it('works from ES modules (import)', async () => {

@@ -55,6 +55,8 @@ export interface FeatureSocket<In, Out> {
   readonly errors: unknown[];
   /** Whether it has ended for good: `state$` completed; the subject's subscribers completed or errored. */
   readonly ended: boolean;
+  /** How many closes had been told when it ended. */
+  readonly closesWhenEnded: number | undefined;
   /** `send()` / `next()`. */
   send(value: Out): void;
   /** `request()`, on either. */
@@ -81,6 +83,11 @@ function recorder<In, Out>() {
     dropped: [] as Out[],
     errors: [] as unknown[],
     ended: false,
+    closesWhenEnded: undefined as number | undefined,
+    end(): void {
+      this.ended = true;
+      this.closesWhenEnded = this.closes.length;
+    },
     recordClose(event: { code?: number; reason?: string; wasClean?: boolean }): void {
       this.closes.push({ code: event.code, reason: event.reason, wasClean: event.wasClean, at: Date.now() });
     },
@@ -99,7 +106,7 @@ export const reactiveWebSocketAdapter: FeatureAdapter = {
     socket.reconnect$.subscribe((event) => seen.reconnects.push(event));
     socket.dropped$.subscribe((value) => seen.dropped.push(value));
     socket.error$.subscribe((event) => seen.errors.push(event.error));
-    socket.state$.subscribe({ complete: () => (seen.ended = true) });
+    socket.state$.subscribe({ complete: () => seen.end() });
     return Object.assign(seen, {
       send: (value: Out) => socket.send(value),
       request: (message: Out, options: RequestOptions<In>) => socket.request(message, options),
@@ -126,9 +133,9 @@ export const resilientSubjectAdapter: FeatureAdapter = {
       next: (message) => seen.messages.push(message),
       error: (error: unknown) => {
         seen.errors.push(error);
-        seen.ended = true;
+        seen.end();
       },
-      complete: () => (seen.ended = true),
+      complete: () => seen.end(),
     });
     return Object.assign(seen, {
       send: (value: Out) => subject.next(value),

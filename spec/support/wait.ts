@@ -13,11 +13,15 @@ export function all<T>(source: Observable<T>, ms = WAIT_MS): Promise<T[]> {
   return lastValueFrom(source.pipe(toArray(), timeout({ first: ms, with: () => fail(`no completion within ${ms} ms`) })));
 }
 
-/** Resolves when `check()` returns true, polling each event-loop turn; fails after `ms`. */
+/**
+ * Resolves when `check()` returns true, polling each event-loop turn; fails after `ms`. The bound
+ * is read from `performance.now()`, so a spec whose fake timers leave `performance` (and
+ * `setImmediate`) real keeps it while `Date` and the timers stand still.
+ */
 export async function until(check: () => boolean, ms = WAIT_MS, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
+  const deadline = performance.now() + ms;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
