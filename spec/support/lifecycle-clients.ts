@@ -4,20 +4,21 @@
  * `webSocket(resilient())`. Each reports to the run's {@link Ledger} what it says of itself.
  */
 import type { Subscription } from 'rxjs';
+import { ReactiveWebSocket as CoreWebSocket } from '../../lib/core.js';
 import {
   ReactiveWebSocket,
+  buffer,
+  delivery,
   jsonDeserializer,
   jsonSerializer,
+  reconnect,
   websocket,
   type CallbackWebSocket,
   type OverflowPolicy,
+  type ReactiveWebSocketConfig,
+  type SocketFeature,
 } from '../../lib/index.js';
-import type { ReactiveWebSocketConfig } from '../../lib/config.js';
-import { delivery } from '../../lib/delivery.js';
-import type { SocketFeature } from '../../lib/feature.js';
-import { reconnect } from '../../lib/reconnect.js';
 import { resilient, webSocket, type WebSocketSubject } from '../../lib/rxjs.js';
-import { buffer } from '../../lib/sender.js';
 import { OPEN, type Ledger } from './lifecycle-ledger.js';
 import type { World } from './lifecycle-model.js';
 import { until } from './wait.js';
@@ -36,8 +37,12 @@ export interface RunConfig {
   readonly buffer: { readonly limit: number; readonly overflow: OverflowPolicy } | undefined;
   /** At-least-once delivery, the server acknowledging each message. */
   readonly delivery: boolean;
-  /** `ReactiveWebSocket` and the facade: the features as config keys, or made by their functions in `use`. */
-  readonly features: 'keys' | 'use';
+  /**
+   * `ReactiveWebSocket` and the facade: the features as config keys, or made by their functions in
+   * `use`; `core`: the `ReactiveWebSocket` of `reactive-websocket/core`, which runs only what `use`
+   * names (without `buffer()`, an unbounded queue).
+   */
+  readonly features: 'keys' | 'use' | 'core';
 }
 
 /** What the client sends: data messages with increasing ids, and the drop-in's topic messages. */
@@ -87,21 +92,29 @@ const deliveryOf = (config: RunConfig) =>
     ? { id: (message: Message) => ('id' in message ? message.id : JSON.stringify(message)), ackOf: (reply: Reply) => reply.ack }
     : undefined;
 
-/** The reconnect, outbox and delivery settings of `config`, as keys or as features in `use`. */
-function featuresOf(config: RunConfig): Pick<ReactiveWebSocketConfig<Reply, Message>, 'reconnect' | 'buffer' | 'delivery' | 'use'> {
+/** The features of `config`, made by their functions. */
+function featureList(config: RunConfig): Array<SocketFeature<Reply, Message>> {
   const settings = deliveryOf(config);
-  if (config.features === 'keys') return { reconnect: config.reconnect ? RECONNECT : false, buffer: config.buffer, delivery: settings };
   const use: Array<SocketFeature<Reply, Message>> = [];
   if (config.reconnect) use.push(reconnect(RECONNECT));
-  // Without buffer() here, the config's default outbox applies; delivery needs buffer() named.
+  // Delivery keeps messages in buffer()'s outbox, so it needs buffer() named.
   if (config.buffer !== undefined || settings !== undefined) use.push(buffer(config.buffer));
   if (settings !== undefined) use.push(delivery(settings));
-  return config.reconnect ? { use } : { reconnect: false, use };
+  return use;
+}
+
+/** The reconnect, outbox and delivery settings of `config` for the main entry's socket, as keys or in `use`. */
+function featuresOf(config: RunConfig): Pick<ReactiveWebSocketConfig<Reply, Message>, 'reconnect' | 'buffer' | 'delivery' | 'use'> {
+  if (config.features === 'keys') {
+    return { reconnect: config.reconnect ? RECONNECT : false, buffer: config.buffer, delivery: deliveryOf(config) };
+  }
+  // Without buffer() in use, the main entry's default outbox applies; its default reconnect, unless turned off.
+  return config.reconnect ? { use: featureList(config) } : { reconnect: false, use: featureList(config) };
 }
 
 /** `ReactiveWebSocket`, lazy or not. */
 class ReactiveDriver implements Driver {
-  readonly socket: ReactiveWebSocket<Reply, Message>;
+  readonly socket: CoreWebSocket<Reply, Message>;
   readonly #subscriptions: Subscription[] = [];
   #errors: Subscription | undefined;
   readonly topics = 0;
@@ -111,15 +124,18 @@ class ReactiveDriver implements Driver {
     url: string,
     private readonly ledger: Ledger,
   ) {
-    this.socket = new ReactiveWebSocket<Reply, Message>({
+    const options = {
       url,
       WebSocketCtor: ledger.tracker(),
       serializer: jsonSerializer,
       deserializer: jsonDeserializer,
-      ...featuresOf(config),
       connectTimeout: CONNECT_TIMEOUT,
       lazy: config.lazy,
-    });
+    };
+    this.socket =
+      config.features === 'core'
+        ? new CoreWebSocket<Reply, Message>({ ...options, use: featureList(config) })
+        : new ReactiveWebSocket<Reply, Message>({ ...options, ...featuresOf(config) });
     ledger.watchStates(this.socket.state$);
     this.socket.dropped$.subscribe((value) => ledger.report(value, 'dropped$'));
     // A lazy socket counts error$ subscribers: there, only the subscribe command makes them.

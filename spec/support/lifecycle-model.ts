@@ -379,7 +379,10 @@ export function configFor(kind: Kind): fc.Arbitrary<RunConfig> {
       { nil: undefined, freq: 2 },
     ),
     delivery: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, fc.constant(true)),
-    features: kind === 'webSocket(resilient())' ? fc.constant('keys' as const) : fc.constantFrom('keys' as const, 'use' as const),
+    features:
+      kind === 'ReactiveWebSocket'
+        ? fc.constantFrom('keys' as const, 'use' as const, 'core' as const)
+        : fc.constantFrom('keys' as const, ...(kind === 'websocket()' ? ['use' as const] : [])),
   });
 }
 
