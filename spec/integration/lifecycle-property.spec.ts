@@ -1,8 +1,9 @@
 /**
  * Property-based lifecycle tests (issue 15): random sequences of sends, close(), subscriptions,
  * server closes with various codes, dropped connections, refused handshakes and a stalled or cut
- * link, against a real `ws` server behind the chaos proxy on 127.0.0.1, for `ReactiveWebSocket`,
- * the facade `websocket()` and the drop-in `webSocket(resilient())`. After each run:
+ * link, against a real `ws` server behind the chaos proxy on 127.0.0.1, for `ReactiveWebSocket`
+ * (also lazy, and the core socket of `reactive-websocket/core`), the facade `websocket()` and the
+ * drop-in `webSocket(resilient())` with its `multiplex` topics. After each run:
  *
  * - every message given to send/next reached the server, or was reported (a BufferOverflowError
  *   thrown, dropped$ or droppedObserver, a SocketClosedError listing it unsent), or was handed to a
@@ -13,9 +14,9 @@
  * - no exception reached the process or RxJS's unhandled-error hook, and nothing was reported as a callback failure;
  * - with the drop-in, each live multiplex topic was subscribed exactly once per connection.
  *
- * Seeded: the seed is printed, and a failure prints the shrunk command list with the seed and path
- * that replay it (LIFECYCLE_SEED, LIFECYCLE_PATH). LIFECYCLE_RUNS sets the number of runs per kind
- * (`npm run test:lifecycle:long` runs many more).
+ * Seeded: the seed is printed, and a failure prints the shrunk command list with the command that
+ * replays it (LIFECYCLE_KIND, LIFECYCLE_SEED, LIFECYCLE_PATH, LIFECYCLE_REPLAY). LIFECYCLE_RUNS sets
+ * the runs per kind (`npm run test:lifecycle:long`: 2,000 each); LIFECYCLE_SHRINK_MS bounds shrinking.
  */
 import fc from 'fast-check';
 import { config as rxjsConfig } from 'rxjs';
