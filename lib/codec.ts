@@ -113,7 +113,10 @@ function dropUnsafeKeys(key: string, value: unknown): unknown {
  * @throws TypeError when the serializer throws or returns anything else; nothing is sent or queued then.
  */
 export function encoder<Out>(serializer: Serializer<Out>): (value: Out) => WebSocketData {
-  return (value) => {
+  // One per serializer, not per socket: most sockets share the default or jsonSerializer.
+  const known = ENCODERS.get(serializer as Serializer<unknown>);
+  if (known !== undefined) return known;
+  const encode = (value: Out): WebSocketData => {
     const data: unknown = callForSend(serializer, value, 'the serializer');
     if (isWebSocketData(data)) return data;
     const sends = 'a socket sends strings, ArrayBuffers, typed arrays, DataViews and Blobs';
@@ -125,4 +128,8 @@ export function encoder<Out>(serializer: Serializer<Out>): (value: Out) => WebSo
             'Make the serializer return one of them. Nothing was sent or queued.',
     );
   };
+  ENCODERS.set(serializer as Serializer<unknown>, encode as (value: unknown) => WebSocketData);
+  return encode;
 }
+
+const ENCODERS = new WeakMap<Serializer<unknown>, (value: unknown) => WebSocketData>();

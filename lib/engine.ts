@@ -12,21 +12,18 @@ import { redactUrl } from './url.js';
 /** Where one attempt connects: the URL and subprotocols exactly as the constructor gets them. */
 export type AttemptTarget = Pick<ConnectionOptions, 'url' | 'protocols'>;
 
-/** What drives the attempts of one engine: the same for `ReactiveWebSocket` and the drop-in's `resilient()`. */
+/**
+ * What drives the attempts of one engine: the same for `ReactiveWebSocket` and the drop-in's
+ * `resilient()`. A `ReactiveWebSocket`'s resolved config is one as it is, so no copy is kept.
+ */
 export interface EngineConfig<In, Out> {
-  /** The URL and subprotocols for the next attempt; a throw or a rejection fails the attempt. */
-  readonly target: () => AttemptTarget | PromiseLike<AttemptTarget>;
   readonly WebSocketCtor: ConnectionOptions['WebSocketCtor'];
   readonly binaryType: string | undefined;
   readonly connectTimeout: number;
   /** The features the engine runs: the reconnect policy and the heartbeat, each where given. */
   readonly features: SocketFeature<In, Out>;
-  /** Encodes the heartbeat's ping. @throws for a value the serializer cannot encode (reported, never thrown out of a timer). */
-  readonly encode: (value: Out) => WebSocketData;
   /** Connect on the first counted subscriber and close after the last; else at `start()`. */
   readonly lazy: boolean;
-  /** The URL to name in errors before an attempt resolves one, credentials redacted. */
-  readonly url: string;
 }
 
 const ABNORMAL_CLOSURE: SocketCloseEvent = Object.freeze({ type: 'close', code: 1006, reason: '', wasClean: false });
@@ -60,9 +57,13 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
   // Why the connection or attempt now ending failed, for shouldReconnect; taken by #ended.
   #failure: ConnectionError | undefined;
 
-  constructor(config: EngineConfig<In, Out>) {
+  /**
+   * @param config - what drives the attempts.
+   * @param url - the URL to name in errors before an attempt resolves one, credentials redacted.
+   */
+  constructor(config: EngineConfig<In, Out>, url: string) {
     this.#config = config;
-    this.url = config.url;
+    this.url = url;
     this.lifecycle = new Lifecycle(config.lazy ? 'closed' : 'connecting');
     this.refs = config.lazy ? new RefCount((active) => (active ? this.#acquired() : this.#idle())) : undefined;
   }
@@ -84,6 +85,11 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
   }
 
   // ---- what a subclass makes of each step --------------------------------------------------
+
+  /** The URL and subprotocols for the next attempt; a throw or a rejection fails the attempt. */
+  protected abstract target(): AttemptTarget | PromiseLike<AttemptTarget>;
+  /** Encodes the heartbeat's ping. @throws for a value the serializer cannot encode (reported, never thrown out of a timer). */
+  protected abstract encode(value: Out): WebSocketData;
 
   /** A connection opened and its heartbeat runs: hand the socket to the outgoing path and tell of it. */
   protected abstract opened(connection: Connection): void;
@@ -135,7 +141,7 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
     if (this.lifecycle.state !== 'reconnecting') this.lifecycle.to('connecting');
     let target: AttemptTarget | PromiseLike<AttemptTarget>;
     try {
-      target = this.#config.target();
+      target = this.target();
     } catch (error) {
       target = Promise.reject(error instanceof Error ? error : new Error(String(error), { cause: error }));
     }
@@ -165,7 +171,11 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
   /** @internal A connection opened. */
   open(connection: Connection): void {
     if (!this.lifecycle.to('open')) return;
-    this.#heartbeat = this.#config.features.heartbeat?.(connection, this.#config.encode, (detail) => this.#connectionFailed(detail));
+    this.#heartbeat = this.#config.features.heartbeat?.(
+      connection,
+      (value) => this.encode(value),
+      (detail) => this.#connectionFailed(detail),
+    );
     this.opened(connection);
   }
 

@@ -106,7 +106,14 @@ export interface SocketFeature<In = unknown, Out = unknown> {
  * or for two features that fill the same place (say, two `heartbeat()`s).
  */
 export function mergeFeatures<In, Out>(use: ReadonlyArray<SocketFeature<In, Out>> | undefined): SocketFeature<In, Out> {
-  const merged: Record<string, unknown> = {};
+  // One shape for every socket: the engine keeps it for the socket's life.
+  const merged: { -readonly [Place in keyof SocketFeature<In, Out>]: SocketFeature<In, Out>[Place] } = {
+    reconnect: undefined,
+    heartbeat: undefined,
+    outgoing: undefined,
+    delivery: undefined,
+    isPong: undefined,
+  };
   if (use === undefined) return merged;
   if (!Array.isArray(use))
     throw new TypeError('reactive-websocket: use must be an array of features, such as [reconnect(), heartbeat({ … })].');
@@ -116,7 +123,7 @@ export function mergeFeatures<In, Out>(use: ReadonlyArray<SocketFeature<In, Out>
         `reactive-websocket: use holds ${String(feature)}, which is not a feature; call the feature's function: reconnect(), not reconnect.`,
       );
     }
-    for (const [place, value] of Object.entries(feature as object)) {
+    for (const [place, value] of Object.entries(feature as object) as Array<[keyof SocketFeature<In, Out>, never]>) {
       if (merged[place] !== undefined && value !== undefined) {
         throw new TypeError(`reactive-websocket: two features in use both set ${place}; name each feature once.`);
       }

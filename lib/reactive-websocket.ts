@@ -28,18 +28,38 @@ export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> extends Re
   readonly heartbeat?: HeartbeatConfig<In, Out>;
 }
 
+// The defaults, made once and shared by every socket that takes them, as most do.
+let defaults: { reconnect: SocketFeature; buffer: SocketFeature; both?: SocketFeature } | undefined;
+
 /** The one place that names every feature: how this socket's config keys become them. */
 const FEATURE_KEYS: FeatureKeys = {
   names: ['reconnect', 'buffer', 'delivery', 'heartbeat'],
   features<In, Out>(options: ReactiveWebSocketOptions<In, Out>): SocketFeature<In, Out> {
     const config = options as ReactiveWebSocketConfig<In, Out>;
-    const used = mergeFeatures(config.use);
+    const shared = (defaults ??= { reconnect: reconnect(), buffer: buffer() }) as unknown as {
+      reconnect: SocketFeature<In, Out>;
+      buffer: SocketFeature<In, Out>;
+      both?: SocketFeature<In, Out>;
+    };
+    const { use, reconnect: reconnectKey, buffer: bufferKey, heartbeat: heartbeatKey, delivery: deliveryKey } = config;
+    if (
+      use === undefined &&
+      reconnectKey === undefined &&
+      bufferKey === undefined &&
+      heartbeatKey === undefined &&
+      deliveryKey === undefined
+    ) {
+      return (shared.both ??= mergeFeatures([shared.reconnect, shared.buffer]));
+    }
+    const used = mergeFeatures(use);
     const keyed: Array<SocketFeature<In, Out>> = [used];
     // The defaults give way to the same feature in use.
-    if (config.reconnect !== undefined || used.reconnect === undefined) keyed.push(reconnect(config.reconnect ?? true));
-    if (config.buffer !== undefined || used.outgoing === undefined) keyed.push(buffer(config.buffer));
-    if (config.heartbeat !== undefined) keyed.push(heartbeat(config.heartbeat));
-    if (config.delivery !== undefined) keyed.push(delivery(config.delivery));
+    if (reconnectKey !== undefined) keyed.push(reconnect(reconnectKey));
+    else if (used.reconnect === undefined) keyed.push(shared.reconnect);
+    if (bufferKey !== undefined) keyed.push(buffer(bufferKey));
+    else if (used.outgoing === undefined) keyed.push(shared.buffer);
+    if (heartbeatKey !== undefined) keyed.push(heartbeat(heartbeatKey));
+    if (deliveryKey !== undefined) keyed.push(delivery(deliveryKey));
     return mergeFeatures(keyed);
   },
 };

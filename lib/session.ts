@@ -6,9 +6,9 @@ import { Engine } from './engine.js';
 import { SocketClosedError, type ClosedBy, type ReconnectError } from './errors.js';
 import type { SocketCloseEvent, SocketOpenEvent } from './events.js';
 import type { NativeEvent } from './native-socket.js';
-import { Receiver } from './receiver.js';
+import { receive, type Incoming } from './receiver.js';
 import type { ReconnectEvent } from './reconnect.js';
-import { encoder } from './codec.js';
+import { encoder, type Deserializer, type WebSocketData } from './codec.js';
 import type { SocketOutgoing } from './feature.js';
 import { SocketQueue } from './queue.js';
 import { Streams } from './streams.js';
@@ -22,16 +22,22 @@ function toAttempt({ href, protocols }: Target): AttemptTarget {
 
 /**
  * `ReactiveWebSocket`'s side of the engine: each step of the socket's life published on its
- * streams, the outgoing path (the sender and its outbox) and the incoming one (the receiver).
+ * streams, the outgoing path (the sender and its outbox) and the state of the incoming one (see `receive`).
  * `ReactiveWebSocket` is the public API over it.
  */
-export class Session<In, Out> extends Engine<In, Out> {
+export class Session<In, Out> extends Engine<In, Out> implements Incoming<In, Out> {
   /** The socket's streams. */
   readonly streams: Streams<In, Out>;
   /** The outgoing path: the `buffer()` feature's outbox, or the core's unbounded queue. */
   readonly sender: SocketOutgoing<Out>;
-  /** The incoming path. */
-  readonly receiver: Receiver<In, Out>;
+  /** Decodes each message. */
+  readonly deserializer: Deserializer<In>;
+  /** Settles what a message acknowledges, with delivery on. */
+  readonly acknowledge: ((message: In) => void) | undefined;
+  /** Recognises a heartbeat's reply. */
+  readonly isPong: ((message: In) => boolean) | undefined;
+  readonly #config: ResolvedConfig<In, Out>;
+  readonly #encode: (value: Out) => WebSocketData;
 
   constructor(config: ResolvedConfig<In, Out>) {
     const streams = new Streams<In, Out>();
@@ -43,23 +49,24 @@ export class Session<In, Out> extends Engine<In, Out> {
     }
     const sender: SocketOutgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined } =
       features.outgoing?.(encode, url, streams, features.delivery) ?? new SocketQueue(encode, (writable) => streams.writable(writable));
-    super({
-      target: () => {
-        const target = resolveTarget(config);
-        return isPromiseLike(target) ? target.then(toAttempt) : toAttempt(target);
-      },
-      WebSocketCtor: config.WebSocketCtor,
-      binaryType: config.binaryType,
-      connectTimeout: config.connectTimeout,
-      features,
-      encode,
-      lazy: config.lazy,
-      url,
-    });
+    super(config, url);
+    this.#config = config;
+    this.#encode = encode;
     this.streams = streams;
     this.sender = sender;
-    this.receiver = new Receiver(streams, config.deserializer, sender.acknowledge, features.isPong);
+    this.deserializer = config.deserializer;
+    this.acknowledge = sender.acknowledge;
+    this.isPong = features.isPong;
     this.start();
+  }
+
+  protected target(): AttemptTarget | PromiseLike<AttemptTarget> {
+    const target = resolveTarget(this.#config);
+    return isPromiseLike(target) ? target.then(toAttempt) : toAttempt(target);
+  }
+
+  protected encode(value: Out): WebSocketData {
+    return this.#encode(value);
   }
 
   /** `source`, counting its subscribers when the socket is lazy. */
@@ -112,7 +119,7 @@ export class Session<In, Out> extends Engine<In, Out> {
   }
 
   protected received(event: NativeEvent): void {
-    this.receiver.message(event);
+    receive(this, event);
   }
 
   protected stopSending(): void {

@@ -3,7 +3,7 @@ import { reconnect as reconnectFeature, type ReconnectConfig, type ReconnectEven
 import { mergeFeatures, type SocketFeature } from '../feature.js';
 import type { WebSocketData } from '../codec.js';
 import type { Connection, ConnectionObserver, ConnectionOptions } from '../connection.js';
-import { Engine } from '../engine.js';
+import { Engine, type AttemptTarget } from '../engine.js';
 import { resolveDeliveryConfig, type DeliveryConfig } from '../delivery.js';
 import type { ClosedBy, ReconnectError } from '../errors.js';
 import type { SocketCloseEvent } from '../events.js';
@@ -226,6 +226,7 @@ class Resilience<In, Out> implements Extension<In, Out> {
 class ResilientEngine<In, Out> extends Engine<In, Out> {
   // The runtime's last close event, for the subscribers when the end comes.
   #lastClose: NativeEvent | undefined;
+  readonly #options: ConnectionOptions;
 
   constructor(
     private readonly resilience: Resilience<In, Out>,
@@ -233,17 +234,26 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
     private readonly observer: ConnectionObserver,
   ) {
     const { settings, context } = resilience;
-    super({
-      target: () => options,
-      WebSocketCtor: options.WebSocketCtor,
-      binaryType: options.binaryType,
-      connectTimeout: settings.connectTimeout,
-      features: settings.features,
-      encode: context.encode,
-      lazy: false,
-      url: redactUrl(context.url),
-    });
+    super(
+      {
+        WebSocketCtor: options.WebSocketCtor,
+        binaryType: options.binaryType,
+        connectTimeout: settings.connectTimeout,
+        features: settings.features,
+        lazy: false,
+      },
+      redactUrl(context.url),
+    );
+    this.#options = options;
     this.start();
+  }
+
+  protected target(): AttemptTarget {
+    return this.#options;
+  }
+
+  protected encode(value: Out): WebSocketData {
+    return this.resilience.context.encode(value);
   }
 
   protected opened(connection: Connection): void {
