@@ -1,4 +1,3 @@
-import { WebSocket } from 'ws';
 import {
   BufferOverflowError,
   ReactiveWebSocket,
@@ -7,6 +6,7 @@ import {
   type DeliveryConfig,
   type OverflowPolicy,
 } from '../../lib/index.js';
+import { WebSocketCtor } from '../support/client-websocket.js';
 import { startAckServer, type AckServer } from '../support/ack-server.js';
 import { ChaosProxy } from '../support/chaos-proxy.js';
 import { seededRandom } from '../support/random.js';
@@ -34,7 +34,7 @@ afterEach(async () => {
 function jsonSocket(seed: number, config: { delivery?: DeliveryConfig<Ack, Message> } = {}) {
   return new ReactiveWebSocket<Ack, Message>({
     url: proxy.url,
-    WebSocketCtor: WebSocket,
+    WebSocketCtor,
     serializer: jsonSerializer,
     deserializer: jsonDeserializer,
     reconnect: { initialDelay: 20, maxDelay: 100, random: seededRandom(seed + 100) },
@@ -136,7 +136,7 @@ describe('overflow policies during an outage (R4)', () => {
     await proxy.refuse();
     const socket = new ReactiveWebSocket<Ack, Message>({
       url: proxy.url,
-      WebSocketCtor: WebSocket,
+      WebSocketCtor,
       serializer: jsonSerializer,
       reconnect: { initialDelay: 20, maxDelay: 50 },
       buffer: { limit: 100, overflow },

@@ -6,8 +6,8 @@
 import { once } from 'node:events';
 import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocket } from 'ws';
 import { ConnectionError, ReactiveWebSocket, type ReconnectEvent, type SocketCloseEvent, type SocketState } from '../../lib/index.js';
+import { WebSocketCtor } from '../support/client-websocket.js';
 import { all, until } from '../support/wait.js';
 
 interface RefusingServer {
@@ -47,7 +47,7 @@ function socketTo(config: Partial<ConstructorParameters<typeof ReactiveWebSocket
   errors: Error[];
   states: SocketState[];
 } {
-  const socket = new ReactiveWebSocket({ url: server.url, WebSocketCtor: WebSocket, reconnect: false, ...config });
+  const socket = new ReactiveWebSocket({ url: server.url, WebSocketCtor, reconnect: false, ...config });
   sockets.push(socket);
   const errors: Error[] = [];
   const states: SocketState[] = [];

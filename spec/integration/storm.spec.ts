@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { WebSocket, WebSocketServer } from 'ws';
-import { ReactiveWebSocket, type WebSocketConstructor } from '../../lib/index.js';
+import { WebSocketServer } from 'ws';
+import { ReactiveWebSocket } from '../../lib/index.js';
+import { ClientWebSocket, WebSocketCtor } from '../support/client-websocket.js';
 import { seededRandom } from '../support/random.js';
 import { summary } from '../support/summary.js';
 import { all, until } from '../support/wait.js';
@@ -29,7 +30,7 @@ describe('a server restart with 50 clients (R8)', () => {
       () =>
         new ReactiveWebSocket({
           url: `ws://127.0.0.1:${port}`,
-          WebSocketCtor: WebSocket,
+          WebSocketCtor,
           reconnect: { initialDelay: 500, maxDelay: 5000, random },
         }),
     );
@@ -69,7 +70,7 @@ describe('a leak soak of 300 forced reconnects (R10)', () => {
       socket.terminate();
     });
     const made: Array<WeakRef<object>> = [];
-    class Tracked extends WebSocket {
+    class Tracked extends ClientWebSocket {
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols);
         made.push(new WeakRef(this));
@@ -77,7 +78,7 @@ describe('a leak soak of 300 forced reconnects (R10)', () => {
     }
     const socket = new ReactiveWebSocket({
       url: `ws://127.0.0.1:${port}`,
-      WebSocketCtor: Tracked as unknown as WebSocketConstructor,
+      WebSocketCtor: Tracked,
       reconnect: { initialDelay: 0, maxDelay: 0 },
     });
     let opens = 0;
