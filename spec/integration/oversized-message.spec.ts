@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocket as WsWebSocket, WebSocketServer } from 'ws';
-import { ConnectionError, ReactiveWebSocket, type SocketCloseEvent, type WebSocketConstructor } from '../../lib/index.js';
+import { ConnectionError, ReactiveWebSocket, type SocketCloseEvent } from '../../lib/index.js';
 import { WebSocketCtor, client } from '../support/client-websocket.js';
 import { all, until } from '../support/wait.js';
 
@@ -41,7 +41,8 @@ it('reports a message over the runtime’s limit as a ConnectionError with advic
   const url = await sendingServer(limit + 1);
   const socket = new ReactiveWebSocket<unknown, string>({
     url,
-    WebSocketCtor: WebSocketCtor && (SmallPayloadWebSocket as unknown as WebSocketConstructor),
+    // ws with a small maxPayload; the runtime's own WebSocket as it comes.
+    WebSocketCtor: WebSocketCtor === undefined ? undefined : SmallPayloadWebSocket,
     reconnect: false,
   });
   const errors: Error[] = [];
