@@ -18,7 +18,7 @@ if (onRuntimeWebSocket && typeof runtime !== 'function') {
 }
 
 /** The constructor the specs' sockets are made with, for a spec that extends it or reads its constants. */
-export const ClientWebSocket: WebSocketConstructor = onRuntimeWebSocket ? runtime! : (WsWebSocket);
+export const ClientWebSocket: WebSocketConstructor = onRuntimeWebSocket ? runtime! : WsWebSocket;
 
 /** What to pass as `WebSocketCtor`: `ws`'s, or nothing on the runtime's own, so that the library looks it up. */
 export const WebSocketCtor: WebSocketConstructor | undefined = onRuntimeWebSocket ? undefined : ClientWebSocket;

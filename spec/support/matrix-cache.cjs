@@ -35,7 +35,8 @@ async function withLock(name, action) {
       if (error.code !== 'EEXIST') throw error;
       // A lock older than the longest wait was left by a process that died holding it.
       if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > LOCK_WAIT_MS) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`timed out after ${LOCK_WAIT_MS} ms waiting for ${lock}; remove it if no npm test is running`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${LOCK_WAIT_MS} ms waiting for ${lock}; remove it if no npm test is running`);
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
   }
