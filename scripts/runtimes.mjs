@@ -8,14 +8,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { MATRIX, nodeExecutable } = require('../spec/support/matrix-cache.cjs');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = join(ROOT, '.artifacts', 'runs');
-const jest = require.resolve('jest/bin/jest.js');
+const jest = join(dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
 
 /** Runs the matrix's jest on Node `version`; resolves with its exit code once its output is printed. */
 async function runOn(version) {
