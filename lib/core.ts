@@ -56,3 +56,10 @@ export { type BufferConfig, type OverflowPolicy } from './outbox.js';
 export { CLOSE_CODE_OBSERVER_ERROR, CLOSE_CODE_HEARTBEAT_TIMEOUT, MAX_REASON_BYTES } from './close-code.js';
 export { request, DEFAULT_REQUEST_TIMEOUT, type RequestOptions, type RequestChannel } from './request.js';
 export { RequestTimeoutError } from './request-timeout-error.js';
+export {
+  toObservable,
+  type SubscribableStream,
+  type PlatformObservable,
+  type PlatformObservableConstructor,
+  type PlatformSubscriber,
+} from './platform-observable.js';

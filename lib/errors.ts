@@ -159,7 +159,8 @@ export class ConnectionError extends Error {
    * @param options - `cause`, what the runtime threw or reported; `status`, the handshake's HTTP status if known.
    */
   constructor(url: string, detail?: string, options?: { cause?: unknown; status?: number | undefined }) {
-    const said = detail?.replace(/\.+$/, '');
+    // undici 7 reports some failures with an empty message: that says nothing either.
+    const said = detail?.replace(/\.+$/, '') || undefined;
     super(
       `reactive-websocket: the connection to ${url} failed` +
         (said ? `: ${said}` : ' (the runtime gave no detail)') +
@@ -170,8 +171,18 @@ export class ConnectionError extends Error {
   }
 }
 
-/** What to do about a failed connection, by the handshake's HTTP status when the runtime said it. */
+// What undici ("Max decompressed message size exceeded") and ws ("Max payload size exceeded") say
+// when they drop a connection for a message over their limit.
+const OVERSIZED = /max (?:decompressed message|payload) size exceeded/i;
+
+/** What to do about a failed connection: by what the runtime said, and by the handshake's HTTP status when it said that. */
 function advice(status: number | undefined, said: string | undefined): string {
+  if (said !== undefined && OVERSIZED.test(said)) {
+    return (
+      'The server sent a message larger than the runtime accepts, and the runtime dropped the connection for it: ' +
+      "have the server send smaller messages, or on Node pass a WebSocketCtor that accepts larger ones (ws's WebSocket with a higher maxPayload)"
+    );
+  }
   if (status === undefined) {
     // Browsers say nothing, and undici only "non-101 status code": the server may have refused the handshake.
     return said === undefined || said.includes('non-101')

@@ -20,6 +20,7 @@ export {
 export { resilient, type ResilientWebSocketSubjectConfig } from './rxjs/resilience.js';
 export { request, DEFAULT_REQUEST_TIMEOUT, type RequestOptions, type RequestChannel } from './request.js';
 export { RequestTimeoutError } from './request-timeout-error.js';
+export { ObjectUnsubscribedError, type ObjectUnsubscribedErrorConstructor } from './rxjs/object-unsubscribed-error.js';
 export { type WebSocketConstructor, type WebSocketLike, type BinaryType } from './native-socket.js';
 export { type ReconnectConfig } from './reconnect.js';
 export { type ReconnectEvent } from './reconnect.js';

@@ -60,6 +60,16 @@ describe('error classes', () => {
     expect(failed(undefined, 'connect ECONNREFUSED').message).toBe(
       `${head}: connect ECONNREFUSED. Check that the server is running and reachable; a close event follows.`,
     );
+    // A message over the runtime's limit is not a connection problem: the advice is about the message.
+    for (const said of ['Max decompressed message size exceeded', 'Max payload size exceeded']) {
+      expect(failed(undefined, said).message).toBe(
+        `${head}: ${said}. The server sent a message larger than the runtime accepts, and the runtime dropped the connection for it: ` +
+          "have the server send smaller messages, or on Node pass a WebSocketCtor that accepts larger ones (ws's WebSocket with a higher maxPayload); " +
+          'a close event follows.',
+      );
+    }
+    // undici 7 gives some error events an empty message: no detail, and the advice for that.
+    expect(failed(undefined, '').message).toBe(failed(undefined).message);
     expect(failed(401).status).toBe(401);
     expect(failed(undefined).status).toBeUndefined();
     expect(failed(404).cause).toBe('c');

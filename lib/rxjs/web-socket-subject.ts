@@ -1,4 +1,5 @@
-import { Observable, ObjectUnsubscribedError, type Observer, type Subscriber, type SubscriptionLike } from 'rxjs';
+import { Observable, type Observer, type Subscriber, type SubscriptionLike } from 'rxjs';
+import { ObjectUnsubscribedError } from './object-unsubscribed-error.js';
 import type { WebSocketData } from '../codec.js';
 import { Connection } from '../connection.js';
 import type { NativeEvent, WebSocketConstructor, WebSocketLike } from '../native-socket.js';

@@ -1,5 +1,5 @@
-import { WebSocket } from 'ws';
 import { ReactiveWebSocket } from '../../lib/index.js';
+import { WebSocketCtor } from '../support/client-websocket.js';
 import { ChaosProxy } from '../support/chaos-proxy.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
 import { summary } from '../support/summary.js';
@@ -30,7 +30,7 @@ describe('backpressure (R11)', () => {
   it('keeps bufferedAmount near the high-water mark while the network stalls, then delivers everything in order', async () => {
     const socket = new ReactiveWebSocket<Buffer, Uint8Array>({
       url: proxy.url,
-      WebSocketCtor: WebSocket,
+      WebSocketCtor,
       buffer: { highWaterMark: HIGH_WATER_MARK, limit: 1000 },
     });
     await first(socket.open$);

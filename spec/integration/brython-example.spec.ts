@@ -3,8 +3,8 @@
  * send, close) enabled and disabled as the example does, a text field, and the messages the
  * example shows with alert() collected in a log instead. It runs against a real echo server.
  */
-import { WebSocket } from 'ws';
 import { supported, websocket, type CallbackWebSocket } from '../../lib/index.js';
+import { WebSocketCtor } from '../support/client-websocket.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
 import { deferred, until } from '../support/wait.js';
 
@@ -34,12 +34,12 @@ class ExamplePage {
   };
 
   open(): void {
-    if (!supported && typeof WebSocket !== 'function') {
+    if (!supported && WebSocketCtor === undefined) {
       this.log.push('WebSocket is not supported by your browser');
       return;
     }
-    // Node has no global WebSocket before 22: the example passes ws's, as a Node user would.
-    this.ws = websocket<string, string>(this.host, { WebSocketCtor: WebSocket });
+    // Node has no global WebSocket before 22: there the example passes ws's, as a Node user would.
+    this.ws = websocket<string, string>(this.host, { WebSocketCtor });
     this.ws.bind('open', this.onOpen);
     this.ws.bind('message', this.onMessage);
     this.ws.bind('close', this.onClose);

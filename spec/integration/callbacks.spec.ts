@@ -1,6 +1,6 @@
 import { config as rxjsConfig } from 'rxjs';
-import { WebSocket } from 'ws';
 import { DeserializationError, ReactiveWebSocket, jsonDeserializer, websocket, type SocketMessageEvent } from '../../lib/index.js';
+import { WebSocketCtor, bytesOf } from '../support/client-websocket.js';
 import { startAckServer, type AckServer } from '../support/ack-server.js';
 import { ChaosProxy } from '../support/chaos-proxy.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
@@ -45,7 +45,7 @@ describe('user callbacks that throw on their first call (R12)', () => {
   it('keep messages and pongs arriving; each error is reported once', async () => {
     const socket = new ReactiveWebSocket<{ ack: number }, { id: number } | 'ping'>({
       url: throwsFirst('url provider', () => `ws://127.0.0.1:${acks.port}`),
-      WebSocketCtor: WebSocket,
+      WebSocketCtor,
       serializer: throwsFirst('serializer', (value) => (value === 'ping' ? '{"id":-1}' : JSON.stringify(value))),
       deserializer: throwsFirst('deserializer', (event: SocketMessageEvent) => jsonDeserializer<{ ack: number }>(event)),
       reconnect: { initialDelay: 10, maxDelay: 20, shouldReconnect: throwsFirst('shouldReconnect', () => true) },
@@ -95,7 +95,7 @@ describe('user callbacks that throw on their first call (R12)', () => {
   });
 
   it('keep facade handlers running for later events', async () => {
-    const ws = websocket<string, string>(echo.url, { WebSocketCtor: WebSocket });
+    const ws = websocket<string, string>(echo.url, { WebSocketCtor });
     const got: string[] = [];
     const throwingGot: string[] = [];
     ws.bind(
@@ -123,6 +123,8 @@ describe('user callbacks that throw on their first call (R12)', () => {
 });
 
 describe('pass-through fidelity (R14)', () => {
+  // ws delivers binary as Buffers by default; the runtime's own WebSocket as Blobs, so ask it for ArrayBuffers.
+  const BYTES = WebSocketCtor === undefined ? 'arraybuffer' : undefined;
   let echo: EchoServer;
   beforeEach(async () => {
     echo = await startEchoServer();
@@ -135,17 +137,18 @@ describe('pass-through fidelity (R14)', () => {
     const texts = ['', 'κόσμε', '\u{10FFFF}', '😀 𝌆 ✓', 'a'.repeat(65_536), '\u0080\u07FF\u0800\uFFFF'];
     const sizes = [0, 125, 65_536, 16 * 1024 * 1024];
     const binaries = sizes.map((size) => Buffer.alloc(size, 0).map((_, i) => (i * 31) % 256));
-    const socket = new ReactiveWebSocket<string | Buffer, string | Uint8Array>({ url: echo.url, WebSocketCtor: WebSocket });
-    const replies: Array<string | Buffer> = [];
+    const socket = new ReactiveWebSocket<string | Buffer | ArrayBuffer, string | Uint8Array>({
+      url: echo.url,
+      WebSocketCtor,
+      binaryType: BYTES,
+    });
+    const replies: Array<string | Buffer | ArrayBuffer> = [];
     socket.messages$.subscribe((reply) => replies.push(reply));
     for (const text of texts) socket.send(text);
     for (const binary of binaries) socket.send(binary);
     await until(() => replies.length === texts.length + binaries.length, 15_000, 'every echo');
     expect(replies.slice(0, texts.length)).toEqual(texts);
-    replies.slice(texts.length).forEach((reply, i) => {
-      expect(Buffer.isBuffer(reply)).toBe(true);
-      expect((reply as Buffer).equals(binaries[i])).toBe(true);
-    });
+    replies.slice(texts.length).forEach((reply, i) => expect(bytesOf(reply)?.equals(binaries[i])).toBe(true));
     socket.close();
     await all(socket.state$);
   }, 30_000);
@@ -156,15 +159,18 @@ describe('pass-through fidelity (R14)', () => {
     try {
       const texts = ['κόσμε', '\u{10FFFF}', '😀 𝌆 ✓', 'x'.repeat(300)];
       const binary = Buffer.from([0, 1, 127, 128, 255]);
-      const socket = new ReactiveWebSocket<string | Buffer, string | Uint8Array>({ url: proxy.url, WebSocketCtor: WebSocket });
-      const replies: Array<string | Buffer> = [];
+      const socket = new ReactiveWebSocket<string | Buffer | ArrayBuffer, string | Uint8Array>({
+        url: proxy.url,
+        WebSocketCtor,
+        binaryType: BYTES,
+      });
+      const replies: Array<string | Buffer | ArrayBuffer> = [];
       socket.messages$.subscribe((reply) => replies.push(reply));
       for (const text of texts) socket.send(text);
       socket.send(binary);
       await until(() => replies.length === texts.length + 1, 10_000, 'every echo through 1-byte chunks');
       expect(replies.slice(0, texts.length)).toEqual(texts);
-      expect(Buffer.isBuffer(replies[texts.length])).toBe(true);
-      expect((replies[texts.length] as Buffer).equals(binary)).toBe(true);
+      expect(bytesOf(replies[texts.length])?.equals(binary)).toBe(true);
       socket.close();
       await all(socket.state$);
     } finally {

@@ -1,4 +1,3 @@
-import { WebSocket } from 'ws';
 import {
   ConnectionError,
   ReactiveWebSocket,
@@ -8,9 +7,9 @@ import {
   type ReconnectEvent,
   type SocketCloseEvent,
   type SocketState,
-  type WebSocketConstructor,
 } from '../../lib/index.js';
 import { ChaosProxy } from '../support/chaos-proxy.js';
+import { ClientWebSocket, WebSocketCtor, client } from '../support/client-websocket.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
 import { summary } from '../support/summary.js';
 import { all, deferred, first, until } from '../support/wait.js';
@@ -29,7 +28,7 @@ afterEach(async () => {
 });
 
 function socketVia(url: string, config: Partial<ConstructorParameters<typeof ReactiveWebSocket<string, string>>[0] & object> = {}) {
-  return new ReactiveWebSocket<string, string>({ url, WebSocketCtor: WebSocket, reconnect: FAST, ...config });
+  return new ReactiveWebSocket<string, string>({ url, WebSocketCtor, reconnect: FAST, ...config });
 }
 
 describe('reconnection', () => {
@@ -91,7 +90,8 @@ describe('reconnection', () => {
     echo.connections[0].terminate();
     expect((await states).at(-1)).toBe('closed');
     expect(reconnects).toEqual([]);
-    expect(errors).toEqual([]);
+    // Where the runtime fires error for a drop, as browsers do, that is all that is reported.
+    expect(errors.map((error) => error.name)).toEqual(client.errorOnDrop ? ['ConnectionError'] : []);
     expect(() => socket.send('x')).toThrow(/closed by close\(\) with code 1000/);
   });
 
@@ -227,7 +227,7 @@ describe('reconnection', () => {
   });
 
   it('runs facade open and close handlers for every connection when reconnect is on, and not by default', async () => {
-    const ws = websocket<string, string>(echo.url, { WebSocketCtor: WebSocket, reconnect: FAST });
+    const ws = websocket<string, string>(echo.url, { WebSocketCtor, reconnect: FAST });
     const seen: string[] = [];
     const twice = deferred();
     ws.bind('open', () => {
@@ -242,7 +242,7 @@ describe('reconnection', () => {
     await all(ws.socket.state$);
     expect(seen).toEqual(['open', 'close', 'open', 'close']);
 
-    const plain = websocket(echo.url, { WebSocketCtor: WebSocket });
+    const plain = websocket(echo.url, { WebSocketCtor });
     await first(plain.socket.open$);
     echo.connections.at(-1)!.terminate();
     await all(plain.socket.state$);
@@ -260,7 +260,9 @@ describe('connect timeout (R7)', () => {
     const error = await first(socket.error$, 3000);
     const failedAfter = Date.now() - started;
     expect(error.error.message).toMatch(/did not open within 500 ms \(connectTimeout\)/);
-    await until(() => proxy.open === 0, 1000, 'the abandoned connection to close');
+    if (client.dropsAbandonedHandshake) await until(() => proxy.open === 0, 1000, 'the abandoned connection to close');
+    // undici 6 (Node 22) keeps the TCP connection of a handshake closed while connecting, until the server ends it.
+    else expect(proxy.open).toBe(1);
     const finAfter = Date.now() - started - failedAfter;
     const reconnect = reconnects[0];
     expect(reconnect).toMatchObject({ attempt: 1 });
@@ -318,7 +320,7 @@ describe('close() at every point of the lifecycle (R9)', () => {
         socket.close();
       },
     ],
-  ])('during %s leaves no connection, timer or socket', async (_point, act) => {
+  ])('during %s leaves no connection, timer or socket', async (point, act) => {
     const before = handles();
     const socket = socketVia(proxy.url, {
       reconnect: { initialDelay: 300, maxDelay: 300 },
@@ -327,20 +329,25 @@ describe('close() at every point of the lifecycle (R9)', () => {
     await act(socket);
     await all(socket.state$, 5000);
     proxy.heal();
+    if (point === 'the heartbeat wait' && !client.dropsUnansweredClose) {
+      // undici cannot drop a connection whose peer never answered close(): it stays until the server ends it.
+      expect(echo.server.clients.size).toBe(1);
+      for (const peer of echo.server.clients) peer.terminate();
+    }
     await expectQuiet(before);
   });
 });
 
 describe('WebSocketCtor', () => {
   it('takes a subclass as well, for instrumenting sockets', async () => {
-    class Counting extends WebSocket {
+    class Counting extends ClientWebSocket {
       static made = 0;
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols);
         Counting.made++;
       }
     }
-    const socket = socketVia(echo.url, { WebSocketCtor: Counting as unknown as WebSocketConstructor });
+    const socket = socketVia(echo.url, { WebSocketCtor: Counting });
     await first(socket.open$);
     echo.connections[0].terminate();
     await until(() => Counting.made === 2);

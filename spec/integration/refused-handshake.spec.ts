@@ -6,9 +6,9 @@
 import { once } from 'node:events';
 import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocket } from 'ws';
 import { ConnectionError, ReactiveWebSocket, type ReconnectEvent, type SocketCloseEvent, type SocketState } from '../../lib/index.js';
 import { resilient, webSocket } from '../../lib/rxjs.js';
+import { WebSocketCtor } from '../support/client-websocket.js';
 import { all, deferred, until } from '../support/wait.js';
 
 interface RefusingServer {
@@ -48,7 +48,7 @@ function socketTo(config: Partial<ConstructorParameters<typeof ReactiveWebSocket
   errors: Error[];
   states: SocketState[];
 } {
-  const socket = new ReactiveWebSocket({ url: server.url, WebSocketCtor: WebSocket, reconnect: false, ...config });
+  const socket = new ReactiveWebSocket({ url: server.url, WebSocketCtor, reconnect: false, ...config });
   sockets.push(socket);
   const errors: Error[] = [];
   const states: SocketState[] = [];
@@ -116,7 +116,7 @@ describe("the drop-in's resilient() against a handshake refused with HTTP 401", 
     const subject = webSocket(
       resilient({
         url: server.url,
-        WebSocketCtor: WebSocket,
+        WebSocketCtor,
         reconnect: {
           initialDelay: 0,
           shouldReconnect: (close, error) => {
@@ -141,7 +141,7 @@ describe("the drop-in's resilient() against a handshake refused with HTTP 401", 
     const subject = webSocket(
       resilient({
         url: server.url,
-        WebSocketCtor: WebSocket,
+        WebSocketCtor,
         reconnect: {
           initialDelay: 5,
           maxDelay: 10,

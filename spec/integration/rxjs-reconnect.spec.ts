@@ -3,14 +3,13 @@
  * a dropped connection with resilient({ reconnect }), and without it behave as RxJS's webSocket.
  */
 import { retry } from 'rxjs';
-import { WebSocket } from 'ws';
-import { resilient, webSocket, type WebSocketConstructor } from '../../lib/rxjs.js';
+import { resilient, webSocket } from '../../lib/rxjs.js';
 import { startTopicServer, type TopicServer } from '../rxjs/topic-server.js';
+import { WebSocketCtor, client } from '../support/client-websocket.js';
 import { ChaosProxy } from '../support/chaos-proxy.js';
 import { until } from '../support/wait.js';
 
 type Update = { topic: string; n: number };
-const WS = WebSocket as unknown as WebSocketConstructor;
 let server: TopicServer;
 
 beforeEach(async () => {
@@ -32,7 +31,7 @@ it('restores every live topic on the server after a dropped connection, and the 
   const subject = webSocket<Update, unknown>(
     resilient({
       url: server.url,
-      WebSocketCtor: WS,
+      WebSocketCtor,
       reconnect: { initialDelay: 20, maxDelay: 50 },
       reconnectObserver: { next: (event) => reconnects.push(event) },
     }),
@@ -69,7 +68,7 @@ it('restores every live topic on the server after a dropped connection, and the 
 });
 
 it('without resilient(), errors subscribers with the close event when the connection drops, and retry() makes a new one', async () => {
-  const subject = webSocket<Update, unknown>({ url: server.url, WebSocketCtor: WS });
+  const subject = webSocket<Update, unknown>({ url: server.url, WebSocketCtor });
   const errors: unknown[] = [];
   const plain: number[] = [];
   const retried: number[] = [];
@@ -80,7 +79,13 @@ it('without resilient(), errors subscribers with the close event when the connec
   await until(() => plain.length === 1 && retried.length === 1, 5000, 'both topics to answer');
   server.dropAll();
   await until(() => retried.length === 2, 5000, 'the retried topic to answer on a new connection');
-  expect(errors).toEqual([expect.objectContaining({ code: 1006, wasClean: false })]);
+  // The runtime's own event, read field by field: undici's events are not plain objects jest can compare.
+  const ended = errors.map((error) => {
+    const { type, code, wasClean } = error as { type: string; code?: number; wasClean?: boolean };
+    return type === 'close' ? { type, code, wasClean } : { type };
+  });
+  // The close event ends them, or the error event before it where the runtime fires one for a drop, as browsers do.
+  expect(ended).toEqual([client.errorOnDrop ? { type: 'error' } : { type: 'close', code: 1006, wasClean: false }]);
   expect(first.closed).toBe(true);
   // As in RxJS, the unsubscription messages of the ended subscriptions wait for the next socket.
   expect(server.log).toEqual(['1 sub a', '1 sub b', '2 unsub a', '2 unsub b', '2 sub b']);
@@ -92,12 +97,15 @@ it('errors subscribers with the runtime’s error event when the server refuses 
   const { url } = server;
   await server.close();
   const closes: Array<{ code?: number }> = [];
-  const subject = webSocket({ url, WebSocketCtor: WS, closeObserver: { next: (event) => closes.push(event) } });
+  const subject = webSocket({ url, WebSocketCtor, closeObserver: { next: (event) => closes.push(event) } });
   let error: { type?: string; message?: string } | undefined;
   subject.subscribe({ error: (e: { type?: string }) => (error = e) });
   await until(() => error !== undefined && closes.length === 1, 5000, 'the error and the close');
-  expect(error).toMatchObject({ type: 'error', message: expect.stringMatching(/ECONNREFUSED/) as string });
-  expect(closes[0]).toMatchObject({ code: 1006, wasClean: false });
+  expect(error?.type).toBe('error');
+  // What the runtime says, where it says anything.
+  if (client.refusedConnection) expect(error?.message).toMatch(client.refusedConnection);
+  else expect(error?.message || undefined).toBeUndefined();
+  expect({ code: closes[0].code, wasClean: (closes[0] as { wasClean?: boolean }).wasClean }).toEqual({ code: 1006, wasClean: false });
   server = await startTopicServer();
 });
 
@@ -110,7 +118,7 @@ it('with resilient({ reconnect, connectTimeout }), drops a handshake the server 
     const subject = webSocket<Update, unknown>(
       resilient({
         url: proxy.url,
-        WebSocketCtor: WS,
+        WebSocketCtor,
         connectTimeout: 300,
         reconnect: { initialDelay: 50, maxDelay: 50 },
         reconnectObserver: { next: (event) => reconnects.push(event) },

@@ -3,15 +3,14 @@
  * drop-in (`subject.request`) and on a ReactiveWebSocket (`request(socket, …)`), with timeouts.
  */
 import { firstValueFrom, forkJoin } from 'rxjs';
-import { WebSocket } from 'ws';
 import { ReactiveWebSocket, jsonDeserializer, jsonSerializer } from '../../lib/index.js';
-import { RequestTimeoutError, request, webSocket, type WebSocketConstructor } from '../../lib/rxjs.js';
+import { RequestTimeoutError, request, webSocket } from '../../lib/rxjs.js';
 import { startTopicServer, type TopicServer } from '../rxjs/topic-server.js';
+import { WebSocketCtor } from '../support/client-websocket.js';
 import { until } from '../support/wait.js';
 
 type Call = { jsonrpc: '2.0'; id: number; method: string; params: number[] };
 type Reply = { jsonrpc: '2.0'; id: number; result: number };
-const WS = WebSocket as unknown as WebSocketConstructor;
 let server: TopicServer;
 
 beforeEach(async () => {
@@ -23,7 +22,7 @@ afterEach(async () => {
 
 describe('WebSocketSubject.request', () => {
   it('matches replies to calls by id, whatever order they come back in, and closes the socket when done', async () => {
-    const rpc = webSocket<Reply, Call>({ url: server.url, WebSocketCtor: WS });
+    const rpc = webSocket<Reply, Call>({ url: server.url, WebSocketCtor });
     const call = (id: number, params: number[]) =>
       rpc.request({ jsonrpc: '2.0', id, method: 'subtract', params }, { match: (reply) => reply.id === id, timeout: 5000 });
     // The first call is answered after the second.
@@ -35,7 +34,7 @@ describe('WebSocketSubject.request', () => {
   });
 
   it('fails with RequestTimeoutError when no reply comes in time, and releases the socket', async () => {
-    const rpc = webSocket<Reply, Call>({ url: server.url, WebSocketCtor: WS });
+    const rpc = webSocket<Reply, Call>({ url: server.url, WebSocketCtor });
     const started = Date.now();
     const failure = await firstValueFrom(
       rpc.request({ jsonrpc: '2.0', id: 7, method: 'ignore', params: [] }, { match: (reply) => reply.id === 7, timeout: 150 }),
@@ -47,7 +46,7 @@ describe('WebSocketSubject.request', () => {
   });
 
   it('ignores a reply that comes after the caller unsubscribed', async () => {
-    const rpc = webSocket<Reply, Call>({ url: server.url, WebSocketCtor: WS });
+    const rpc = webSocket<Reply, Call>({ url: server.url, WebSocketCtor });
     const seen: Reply[] = [];
     const keepOpen = rpc.subscribe();
     const pending = rpc
@@ -68,7 +67,7 @@ describe('request(socket, …) on a ReactiveWebSocket', () => {
   it('sends on subscription and emits the matching reply; times out with RequestTimeoutError', async () => {
     const socket = new ReactiveWebSocket<Reply, Call>({
       url: server.url,
-      WebSocketCtor: WS,
+      WebSocketCtor,
       serializer: jsonSerializer,
       deserializer: jsonDeserializer,
     });

@@ -4,8 +4,8 @@
  * `drained$`, and must finish with every message delivered in order and memory bounded.
  */
 import { firstValueFrom } from 'rxjs';
-import { WebSocket } from 'ws';
 import { ReactiveWebSocket } from '../../lib/index.js';
+import { WebSocketCtor } from '../support/client-websocket.js';
 import { ChaosProxy } from '../support/chaos-proxy.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
 import { all, deferred, until } from '../support/wait.js';
@@ -52,7 +52,7 @@ describe.each([
   it('sends everything, in order, with the socket never more than one message above the high-water mark', async () => {
     const socket = new ReactiveWebSocket<Buffer, Uint8Array>({
       url: proxy.url,
-      WebSocketCtor: WebSocket,
+      WebSocketCtor,
       reconnect: false,
       buffer: { highWaterMark: HIGH_WATER_MARK, limit: 16 },
     });
