@@ -32,10 +32,10 @@ export class BufferOverflowError extends Error {
       "or set buffer.overflow to 'drop-oldest' or 'drop-newest'.";
     super(
       bytes === undefined
-        ? `reactive-websocket: cannot queue the message: the outbox for ${url} already holds ${limit} messages, ` +
+        ? `reactive-websocket: cannot queue the message: the outbox for ${url} already holds ${count(limit, 'message')}, ` +
             `as many as buffer.limit allows. ${advice('buffer.limit')}`
-        : `reactive-websocket: cannot queue a message of ${bytes.message} bytes: the outbox for ${url} already holds ` +
-            `${bytes.held} bytes, and buffer.maxBytes is ${bytes.maxBytes}. ${advice('buffer.maxBytes')}`,
+        : `reactive-websocket: cannot queue a message of ${count(bytes.message, 'byte')}: the outbox for ${url} already holds ` +
+            `${count(bytes.held, 'byte')}, and buffer.maxBytes is ${bytes.maxBytes}. ${advice('buffer.maxBytes')}`,
     );
   }
 }
@@ -193,14 +193,19 @@ const PREVIEW_CHARS = 1024;
 export function preview(data: unknown): string {
   if (typeof data === 'string') {
     const cut = data.length > PREVIEW_CHARS ? `${data.slice(0, PREVIEW_CHARS)}…` : data;
-    return `text of ${data.length} character${data.length === 1 ? '' : 's'}: ${JSON.stringify(cut)}`;
+    return `text of ${count(data.length, 'character')}: ${JSON.stringify(cut)}`;
   }
   if (data !== null && typeof data === 'object') {
     const size = (data as { byteLength?: unknown; size?: unknown }).byteLength ?? (data as { size?: unknown }).size;
     const kind = Object.prototype.toString.call(data).slice(8, -1);
-    return typeof size === 'number' ? `${kind} of ${size} byte${size === 1 ? '' : 's'}` : kind;
+    return typeof size === 'number' ? `${kind} of ${count(size, 'byte')}` : kind;
   }
   return typeof data;
+}
+
+/** A number with its noun, in the singular for exactly 1: "1 message", "2 messages", "0 bytes". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -237,9 +242,6 @@ export class ReconnectError extends Error {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(
-      sentence(`reactive-websocket: gave up reconnecting to ${url} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}`),
-      options,
-    );
+    super(sentence(`reactive-websocket: gave up reconnecting to ${url} after ${count(attempts, 'attempt')}: ${detail}`), options);
   }
 }
