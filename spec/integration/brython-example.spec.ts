@@ -34,11 +34,12 @@ class ExamplePage {
   };
 
   open(): void {
-    if (!supported && typeof WebSocket !== 'function') {
+    // Node has no global WebSocket before 22: the example passes ws's, as a Node user would, and
+    // asks supported() about that constructor, as the example asks websocket.supported.
+    if (!supported(WebSocket)) {
       this.log.push('WebSocket is not supported by your browser');
       return;
     }
-    // Node has no global WebSocket before 22: the example passes ws's, as a Node user would.
     this.ws = websocket<string, string>(this.host, { WebSocketCtor: WebSocket });
     this.ws.bind('open', this.onOpen);
     this.ws.bind('message', this.onMessage);
