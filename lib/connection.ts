@@ -144,7 +144,7 @@ export class Connection implements NativeEventSink {
     }
   }
 
-  /** How `console.log` and `util.inspect` show the connection in Node: its URL with credentials redacted, never the runtime socket. */
+  /** @internal How `console.log` and `util.inspect` show the connection in Node: its URL with credentials redacted, never the runtime socket. */
   [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
     return inspectSummary('Connection', { url: this.#url, readyState: this.#socket.readyState, ended: this.#ended }, options, inspect);
   }

@@ -261,7 +261,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   /**
-   * How `console.log` and `util.inspect` show the socket in Node: its URL with any user name and
+   * @internal How `console.log` and `util.inspect` show the socket in Node: its URL with any user name and
    * password replaced by `***`, its state and the messages queued; never the runtime socket.
    */
   [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {

@@ -15,7 +15,7 @@
  * Without `buffer()`, sends while not open wait in an unbounded queue, as in RxJS's `webSocket`.
  * The main entry, `reactive-websocket`, has the same socket with every feature also a config key.
  *
- * @packageDocumentation
+ * @module reactive-websocket/core
  */
 export { ReactiveWebSocket } from './core-socket.js';
 export { type ReactiveWebSocketOptions, type UrlProvider, type ProtocolsProvider } from './config.js';

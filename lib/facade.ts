@@ -189,7 +189,7 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
     return this.socket.close(code, reason);
   }
 
-  // console.log(ws) in Node: a summary with the URL redacted, as for the socket underneath.
+  /** @internal `console.log(ws)` in Node: a summary with the URL redacted, as for the socket underneath. */
   [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
     const { url, state, queued } = this.socket;
     return inspectSummary('CallbackWebSocket', { url, state, queued }, options, inspect);
