@@ -6,10 +6,11 @@
  * ```ts
  * import { ReactiveWebSocket, reconnect, heartbeat } from 'reactive-websocket/core';
  *
- * const socket = new ReactiveWebSocket({
+ * const socket = new ReactiveWebSocket<string, string>({
  *   url: 'ws://127.0.0.1:8080',
  *   use: [reconnect(), heartbeat({ interval: 25_000, timeout: 10_000, message: 'ping' })],
  * });
+ * socket.messages$.subscribe((message) => console.log(message));
  * ```
  *
  * Without `buffer()`, sends while not open wait in an unbounded queue, as in RxJS's `webSocket`.

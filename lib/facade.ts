@@ -116,10 +116,14 @@ export interface CallbackWebSocket<In = unknown, Out = unknown> {
  * @throws SyntaxError for a URL a browser would reject.
  *
  * @example
- * const ws = websocket('ws://127.0.0.1:8080');
+ * ```ts
+ * import { websocket } from 'reactive-websocket';
+ *
+ * const ws = websocket<string, string>('ws://127.0.0.1:8080');
  * ws.bind('open', () => ws.send('hello'));
  * ws.bind('message', (event) => console.log(event.data));
- * ws.bind('close', () => console.log('closed'));
+ * ws.bind('close', (event) => console.log('closed with code', event.code));
+ * ```
  */
 export function websocket<In = unknown, Out = unknown>(
   host: string | URL,
