@@ -5,7 +5,6 @@ import { INSPECT, inspectSummary } from './inspect.js';
 import { ReactiveWebSocket } from './reactive-websocket.js';
 import { callSafely } from './report.js';
 import { describeType } from './check.js';
-import { findWebSocketCtor, type WebSocketConstructor } from './native-socket.js';
 
 /**
  * Whether a socket can be made here: with `WebSocketCtor`, whether it is a constructor the library
@@ -39,8 +38,9 @@ import { findWebSocketCtor, type WebSocketConstructor } from './native-socket.js
  * }
  * ```
  */
-export function supported(WebSocketCtor?: WebSocketConstructor): boolean {
-  return findWebSocketCtor(WebSocketCtor) !== undefined;
+export function supported(WebSocketCtor?: WebSocketOptions['WebSocketCtor']): boolean {
+  // The rule a socket follows to pick its constructor: the one given, else the runtime's.
+  return typeof (WebSocketCtor ?? (globalThis as { WebSocket?: unknown }).WebSocket) === 'function';
 }
 
 /** What a `message` handler receives: `data` holds the server's message, decoded by the `deserializer`. */
@@ -193,7 +193,7 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
     return this.socket.close(code, reason);
   }
 
-  /** @internal `console.log(ws)` in Node: a summary with the URL redacted, as for the socket underneath. */
+  // console.log(ws) in Node: a summary with the URL redacted, as for the socket underneath.
   [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
     const { url, state, queued } = this.socket;
     return inspectSummary('CallbackWebSocket', { url, state, queued }, options, inspect);

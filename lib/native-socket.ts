@@ -163,20 +163,14 @@ export function handshakeStatus(detail: string | undefined): number | undefined 
   return match === null ? undefined : Number(match[1]);
 }
 
-/** The WebSocket constructor a socket would use: the one given, else the runtime's; `undefined` when that is no function. */
-export function findWebSocketCtor(given: unknown): WebSocketConstructor | undefined {
-  const found = given ?? (globalThis as { WebSocket?: unknown }).WebSocket;
-  return typeof found == 'function' ? (found as WebSocketConstructor) : undefined;
-}
-
 /**
  * The WebSocket constructor to use, for every API of the library: the one given, else the runtime's.
  * @throws TypeError for a given value that is not a function.
  * @throws NotImplementedError where none is given and the runtime has none.
  */
 export function resolveWebSocketCtor(given: unknown): WebSocketConstructor {
-  const found = findWebSocketCtor(given);
-  if (found !== undefined) return found;
+  const found = given ?? (globalThis as { WebSocket?: unknown }).WebSocket;
+  if (typeof found == 'function') return found as WebSocketConstructor;
   if (given !== undefined) throw new TypeError(`reactive-websocket: WebSocketCtor must be a WebSocket constructor, not ${typeof given}.`);
   throw new NotImplementedError(
     'reactive-websocket: no WebSocket constructor can be found in this runtime; on Node before 22, install the ws package ' +
