@@ -1,30 +1,42 @@
 // The demo server: a ws echo server and a static server for examples/browser/, on 127.0.0.1.
 //   npm start            (PORT=9000 npm start for another port)
-// The browser pages are bundled from TypeScript with esbuild when the server starts.
+// The browser pages are bundled from TypeScript with esbuild when the server starts: minified, as an
+// app would ship them, each with a source map that shows the TypeScript in the browser's developer tools.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { WebSocketServer } from 'ws';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pages = join(here, 'browser');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 
-/** Bundles the pages' scripts into memory: { '/callback.js': '…', '/reactive.js': '…' }. */
+/**
+ * Bundles the pages' scripts into memory, minified, each with its source map:
+ * { '/callback.js': '…', '/callback.js.map': '…', '/reactive.js': '…', '/reactive.js.map': '…' }.
+ */
 async function bundle() {
   const result = await build({
     entryPoints: [join(pages, 'callback.ts'), join(pages, 'reactive.ts')],
     bundle: true,
+    minify: true,
+    sourcemap: 'linked',
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    outdir: '/',
+    // Never written (write: false); the repository root, so that the maps name examples/browser/reactive.ts.
+    outdir: join(here, '..'),
     write: false,
     logLevel: 'silent',
   });
-  return new Map(result.outputFiles.map((file) => [`/${file.path.split('/').pop()}`, file.text]));
+  return new Map(result.outputFiles.map((file) => [`/${basename(file.path)}`, file.text]));
 }
 
 /**

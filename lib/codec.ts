@@ -64,7 +64,23 @@ export function snapshot(data: WebSocketData): WebSocketData {
  * cycles (with the original error as `cause`).
  *
  * @example
- * new ReactiveWebSocket<Reply, Request>({ url, serializer: jsonSerializer, deserializer: jsonDeserializer });
+ * ```ts
+ * import { ReactiveWebSocket, jsonDeserializer, jsonSerializer } from 'reactive-websocket';
+ *
+ * interface Command {
+ *   readonly op: string;
+ * }
+ * interface Reply {
+ *   readonly result: string;
+ * }
+ *
+ * const socket = new ReactiveWebSocket<Reply, Command>({
+ *   url: 'ws://127.0.0.1:8080',
+ *   serializer: jsonSerializer,
+ *   deserializer: jsonDeserializer,
+ * });
+ * socket.send({ op: 'hello' }); // sends the text {"op":"hello"}
+ * ```
  */
 export function jsonSerializer(value: unknown): string {
   let text: string | undefined;
@@ -94,6 +110,21 @@ const UNSAFE_KEYS = /"(?:__proto__|constructor|prototype)"\s*:/;
  *
  * Keys named `__proto__`, `constructor` and `prototype` are dropped, so a decoded message can
  * never carry a prototype into code that merges it into another object.
+ *
+ * @example
+ * ```ts
+ * import { ReactiveWebSocket, jsonDeserializer } from 'reactive-websocket';
+ *
+ * interface Price {
+ *   readonly symbol: string;
+ *   readonly price: number;
+ * }
+ *
+ * const socket = new ReactiveWebSocket<Price>({ url: 'ws://127.0.0.1:8080/prices', deserializer: jsonDeserializer });
+ * socket.messages$.subscribe(({ symbol, price }) => console.log(symbol, price));
+ * // A message that is not JSON is skipped, and reported here as a DeserializationError.
+ * socket.error$.subscribe(({ error }) => console.warn(error.message));
+ * ```
  */
 export function jsonDeserializer<In = unknown>(event: SocketMessageEvent): In {
   const { data } = event;

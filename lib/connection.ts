@@ -51,6 +51,26 @@ export interface ConnectionObserver {
  * stuck socket. It knows nothing of reconnection, outboxes or heartbeats. An `error` ends the
  * connection at once (the runtime's later close event, if any, is not waited for), so a socket
  * the runtime gave up on is never written to.
+ *
+ * @example
+ * ```ts
+ * import { WebSocket } from 'ws'; // Node before 22; elsewhere, the runtime's WebSocket
+ * import { Connection } from 'reactive-websocket';
+ *
+ * // One attempt, and nothing more: greet once open, print the first reply, close.
+ * const connection = new Connection(
+ *   { WebSocketCtor: WebSocket, url: 'ws://127.0.0.1:8080', connectTimeout: 5000 },
+ *   {
+ *     open: (opened) => opened.socket.send('hello'),
+ *     message: (event) => {
+ *       console.log(event.data);
+ *       connection.close(1000);
+ *     },
+ *     error: (event) => console.error('failed:', event.message),
+ *     close: (event) => console.log('closed with code', event.code),
+ *   },
+ * );
+ * ```
  */
 export class Connection implements NativeEventSink {
   /** When it opened (ms since the epoch), or `undefined` before. */
@@ -144,7 +164,7 @@ export class Connection implements NativeEventSink {
     }
   }
 
-  /** How `console.log` and `util.inspect` show the connection in Node: its URL with credentials redacted, never the runtime socket. */
+  /** @internal How `console.log` and `util.inspect` show the connection in Node: its URL with credentials redacted, never the runtime socket. */
   [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
     return inspectSummary('Connection', { url: this.#url, readyState: this.#socket.readyState, ended: this.#ended }, options, inspect);
   }

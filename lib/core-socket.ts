@@ -37,15 +37,27 @@ import { Session } from './session.js';
  * @typeParam Out - the type of outgoing messages before encoding.
  *
  * @example
- * import { WebSocket } from 'ws'; // Node before 22 only
+ * ```ts
+ * import { WebSocket } from 'ws'; // Node before 22 only: browsers and Node 22 have a WebSocket
+ * import { ReactiveWebSocket, jsonDeserializer, jsonSerializer, reconnect } from 'reactive-websocket/core';
+ *
+ * interface Request {
+ *   readonly op: string;
+ * }
+ * interface Reply {
+ *   readonly result: string;
+ * }
+ *
  * const socket = new ReactiveWebSocket<Reply, Request>({
  *   url: 'ws://127.0.0.1:8080',
  *   WebSocketCtor: WebSocket,
  *   serializer: jsonSerializer,
  *   deserializer: jsonDeserializer,
+ *   use: [reconnect()],
  * });
- * socket.messages$.subscribe((reply) => console.log(reply));
+ * socket.messages$.subscribe((reply) => console.log(reply.result));
  * socket.send({ op: 'hello' }); // queued until open
+ * ```
  */
 export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<In> implements Observer<Out> {
   readonly #session: Session<In, Out>;
@@ -127,10 +139,21 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    * is `true` exactly while a connection is open and its outbox is empty.
    *
    * @example
+   * ```ts
+   * import { concatMap, first, from, map } from 'rxjs';
+   * import { ReactiveWebSocket, buffer } from 'reactive-websocket/core';
+   *
+   * const socket = new ReactiveWebSocket<string, Uint8Array>({
+   *   url: 'ws://127.0.0.1:8080/upload',
+   *   use: [buffer({ highWaterMark: 1_000_000 })],
+   * });
+   * const chunks$ = from([new Uint8Array(65_536), new Uint8Array(65_536)]);
+   *
    * // Send each chunk once the socket can take it (at once while it can).
    * chunks$
    *   .pipe(concatMap((chunk) => socket.writable$.pipe(first((writable) => writable), map(() => chunk))))
    *   .subscribe((chunk) => socket.send(chunk));
+   * ```
    */
   get writable$(): Observable<boolean> {
     return this.#session.streams.view(
@@ -216,11 +239,21 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
    *   socket closed for good, as `send` would throw then.
    *
    * @example
+   * ```ts
+   * import { ReactiveWebSocket, buffer } from 'reactive-websocket/core';
+   *
+   * const socket = new ReactiveWebSocket<string, Uint8Array>({
+   *   url: 'ws://127.0.0.1:8080/upload',
+   *   use: [buffer({ highWaterMark: 1_000_000 })],
+   * });
+   * const chunks = [new Uint8Array(65_536), new Uint8Array(65_536)];
+   *
    * // A producer that keeps memory bounded: wait before each send while the socket is full.
    * for (const chunk of chunks) {
    *   if (!socket.writable) await socket.whenWritable();
    *   socket.send(chunk);
    * }
+   * ```
    */
   whenWritable(): Promise<void> {
     return this.#session.whenWritable();
@@ -261,7 +294,7 @@ export class ReactiveWebSocket<In = unknown, Out = unknown> extends Observable<I
   }
 
   /**
-   * How `console.log` and `util.inspect` show the socket in Node: its URL with any user name and
+   * @internal How `console.log` and `util.inspect` show the socket in Node: its URL with any user name and
    * password replaced by `***`, its state and the messages queued; never the runtime socket.
    */
   [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {

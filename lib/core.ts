@@ -6,16 +6,17 @@
  * ```ts
  * import { ReactiveWebSocket, reconnect, heartbeat } from 'reactive-websocket/core';
  *
- * const socket = new ReactiveWebSocket({
+ * const socket = new ReactiveWebSocket<string, string>({
  *   url: 'ws://127.0.0.1:8080',
  *   use: [reconnect(), heartbeat({ interval: 25_000, timeout: 10_000, message: 'ping' })],
  * });
+ * socket.messages$.subscribe((message) => console.log(message));
  * ```
  *
  * Without `buffer()`, sends while not open wait in an unbounded queue, as in RxJS's `webSocket`.
  * The main entry, `reactive-websocket`, has the same socket with every feature also a config key.
  *
- * @packageDocumentation
+ * @module reactive-websocket/core
  */
 export { ReactiveWebSocket } from './core-socket.js';
 export { type ReactiveWebSocketOptions, type UrlProvider, type ProtocolsProvider } from './config.js';

@@ -121,10 +121,26 @@ export class Delivery<In, Out> {
  * acknowledged within `timeout`. It keeps them in the outbox, so it needs `buffer()` too.
  *
  * @example
+ * ```ts
+ * import { ReactiveWebSocket, buffer, delivery, jsonDeserializer, jsonSerializer, reconnect } from 'reactive-websocket/core';
+ *
+ * interface Command {
+ *   readonly id: number;
+ *   readonly text: string;
+ * }
+ * interface Reply {
+ *   readonly ack?: number;
+ * }
+ *
  * const socket = new ReactiveWebSocket<Reply, Command>({
- *   url: 'ws://localhost:8080',
+ *   url: 'ws://127.0.0.1:8080',
+ *   serializer: jsonSerializer,
+ *   deserializer: jsonDeserializer,
+ *   // Each command is held until a reply { ack: id } arrives, and sent again after a reconnect.
  *   use: [reconnect(), buffer(), delivery({ id: (command) => command.id, ackOf: (reply) => reply.ack })],
  * });
+ * socket.send({ id: 1, text: 'hello' });
+ * ```
  *
  * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
  */

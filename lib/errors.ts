@@ -2,6 +2,20 @@
  * Thrown where the runtime has no `WebSocket` and none was passed as `WebSocketCtor`.
  *
  * The name follows the `NotImplementedError` of the module this library's facade comes from.
+ *
+ * @example
+ * ```ts
+ * import { NotImplementedError, websocket } from 'reactive-websocket';
+ *
+ * try {
+ *   const ws = websocket<string, string>('ws://127.0.0.1:8080');
+ *   ws.bind('open', () => ws.send('hello'));
+ * } catch (error) {
+ *   // Node 20 with no WebSocketCtor: the message says to pass ws's constructor.
+ *   if (!(error instanceof NotImplementedError)) throw error;
+ *   console.error(error.message);
+ * }
+ * ```
  */
 export class NotImplementedError extends Error {
   /** Always `'NotImplementedError'`, for telling the errors apart after serialization. */
@@ -12,6 +26,20 @@ export class NotImplementedError extends Error {
  * Thrown by `send()` when the outbox is full and the overflow policy is `'error'`.
  *
  * Nothing was queued: the message that caused it is still the caller's.
+ *
+ * @example
+ * ```ts
+ * import { BufferOverflowError, ReactiveWebSocket } from 'reactive-websocket';
+ *
+ * const socket = new ReactiveWebSocket<string, string>({ url: 'ws://127.0.0.1:8080', buffer: { limit: 100 } });
+ * try {
+ *   socket.send('tick');
+ * } catch (error) {
+ *   // 100 messages already wait for the connection; this one was not queued.
+ *   if (!(error instanceof BufferOverflowError)) throw error;
+ *   console.warn(`tick not sent: the outbox holds ${error.limit} messages`);
+ * }
+ * ```
  */
 export class BufferOverflowError extends Error {
   /** Always `'BufferOverflowError'`, for telling the errors apart after serialization. */
@@ -32,10 +60,10 @@ export class BufferOverflowError extends Error {
       "or set buffer.overflow to 'drop-oldest' or 'drop-newest'.";
     super(
       bytes === undefined
-        ? `reactive-websocket: cannot queue the message: the outbox for ${url} already holds ${limit} messages, ` +
+        ? `reactive-websocket: cannot queue the message: the outbox for ${url} already holds ${count(limit, 'message')}, ` +
             `as many as buffer.limit allows. ${advice('buffer.limit')}`
-        : `reactive-websocket: cannot queue a message of ${bytes.message} bytes: the outbox for ${url} already holds ` +
-            `${bytes.held} bytes, and buffer.maxBytes is ${bytes.maxBytes}. ${advice('buffer.maxBytes')}`,
+        : `reactive-websocket: cannot queue a message of ${count(bytes.message, 'byte')}: the outbox for ${url} already holds ` +
+            `${count(bytes.held, 'byte')}, and buffer.maxBytes is ${bytes.maxBytes}. ${advice('buffer.maxBytes')}`,
     );
   }
 }
@@ -62,6 +90,25 @@ export interface ClosedBy {
 /**
  * Thrown by `send()` once the socket is closed for good, and reported on `error$` for
  * messages that were queued but never sent because the socket closed first.
+ *
+ * @example
+ * ```ts
+ * import { ReactiveWebSocket, SocketClosedError } from 'reactive-websocket';
+ *
+ * const socket = new ReactiveWebSocket<string, string>('ws://127.0.0.1:8080');
+ * socket.error$.subscribe(({ error }) => {
+ *   // Queued messages no connection took: they are handed back, not lost silently.
+ *   if (error instanceof SocketClosedError) console.warn(error.unsent, error.closed);
+ * });
+ * socket.send('hello');
+ * socket.close();
+ * try {
+ *   socket.send('too late');
+ * } catch (error) {
+ *   if (!(error instanceof SocketClosedError)) throw error;
+ *   console.warn(error.message); // says how it closed and to create a new socket
+ * }
+ * ```
  */
 export class SocketClosedError extends Error {
   /** Always `'SocketClosedError'`, for telling the errors apart after serialization. */
@@ -112,6 +159,18 @@ function closedAdvice({ reconnect }: ClosedBy, so: string): string {
  * Reported on `error$` when the `deserializer` throws for an incoming message.
  *
  * The message is skipped; `messages$` keeps going.
+ *
+ * @example
+ * ```ts
+ * import { DeserializationError, ReactiveWebSocket, jsonDeserializer } from 'reactive-websocket';
+ *
+ * const socket = new ReactiveWebSocket<{ readonly price: number }>({ url: 'ws://127.0.0.1:8080', deserializer: jsonDeserializer });
+ * socket.messages$.subscribe((message) => console.log(message.price));
+ * socket.error$.subscribe(({ error }) => {
+ *   // A message that is not JSON: skipped, and messages$ goes on.
+ *   if (error instanceof DeserializationError) console.warn('skipped', error.event.data, error.cause);
+ * });
+ * ```
  */
 export class DeserializationError extends Error {
   /** Always `'DeserializationError'`, for telling the errors apart after serialization. */
@@ -141,6 +200,20 @@ export class DeserializationError extends Error {
  * connection, a protocol error, a connection the heartbeat presumed dead. Browsers give no
  * detail; `ws` gives its message. It is also the second argument of `reconnect.shouldReconnect`
  * for the close that follows it.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError, ReactiveWebSocket } from 'reactive-websocket';
+ *
+ * const socket = new ReactiveWebSocket({
+ *   url: 'ws://127.0.0.1:8080',
+ *   // Stop on refused credentials; retry anything else.
+ *   reconnect: { shouldReconnect: (_close, error) => error?.status !== 401 && error?.status !== 403 },
+ * });
+ * socket.error$.subscribe(({ error }) => {
+ *   if (error instanceof ConnectionError) console.warn(`HTTP ${error.status ?? 'status unknown'}: ${error.message}`);
+ * });
+ * ```
  */
 export class ConnectionError extends Error {
   /** Always `'ConnectionError'`, for telling the errors apart after serialization. */
@@ -204,14 +277,19 @@ const PREVIEW_CHARS = 1024;
 export function preview(data: unknown): string {
   if (typeof data === 'string') {
     const cut = data.length > PREVIEW_CHARS ? `${data.slice(0, PREVIEW_CHARS)}…` : data;
-    return `text of ${data.length} character${data.length === 1 ? '' : 's'}: ${JSON.stringify(cut)}`;
+    return `text of ${count(data.length, 'character')}: ${JSON.stringify(cut)}`;
   }
   if (data !== null && typeof data === 'object') {
     const size = (data as { byteLength?: unknown; size?: unknown }).byteLength ?? (data as { size?: unknown }).size;
     const kind = Object.prototype.toString.call(data).slice(8, -1);
-    return typeof size === 'number' ? `${kind} of ${size} byte${size === 1 ? '' : 's'}` : kind;
+    return typeof size === 'number' ? `${kind} of ${count(size, 'byte')}` : kind;
   }
   return typeof data;
+}
+
+/** A number with its noun, in the singular for exactly 1: "1 message", "2 messages", "0 bytes". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -232,6 +310,17 @@ export function describeError(error: unknown): string {
 /**
  * Reported on `error$` when reconnection gives up: `reconnect.attempts` attempts in a row failed,
  * or the URL provider returned a URL that can never work. The socket is closed for good after it.
+ *
+ * @example
+ * ```ts
+ * import { ReactiveWebSocket, ReconnectError } from 'reactive-websocket';
+ *
+ * const socket = new ReactiveWebSocket({ url: 'ws://127.0.0.1:8080', reconnect: { attempts: 5 } });
+ * socket.error$.subscribe(({ error }) => {
+ *   // Five attempts in a row failed: the socket is closed for good.
+ *   if (error instanceof ReconnectError) console.error(`gave up after ${error.attempts} attempts`);
+ * });
+ * ```
  */
 export class ReconnectError extends Error {
   /** Always `'ReconnectError'`, for telling the errors apart after serialization. */
@@ -248,9 +337,6 @@ export class ReconnectError extends Error {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(
-      sentence(`reactive-websocket: gave up reconnecting to ${url} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}`),
-      options,
-    );
+    super(sentence(`reactive-websocket: gave up reconnecting to ${url} after ${count(attempts, 'attempt')}: ${detail}`), options);
   }
 }

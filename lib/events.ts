@@ -59,7 +59,13 @@ export const SOCKET_EVENT_TYPES: readonly SocketEventType[] = ['open', 'message'
  * An operator that keeps the events of one type and narrows their type to match.
  *
  * @example
- * socket.events$.pipe(ofType('close')).subscribe((event) => console.log(event.code));
+ * ```ts
+ * import { ReactiveWebSocket, ofType } from 'reactive-websocket';
+ *
+ * const socket = new ReactiveWebSocket('ws://127.0.0.1:8080');
+ * // event is a SocketCloseEvent here: code, reason and wasClean are typed.
+ * socket.events$.pipe(ofType('close')).subscribe((event) => console.log(event.code, event.reason));
+ * ```
  */
 export function ofType<T extends SocketEventType>(type: T): OperatorFunction<SocketEvent, SocketEventOf<T>> {
   return filter((event): event is SocketEventOf<T> => event.type === type);

@@ -7,10 +7,41 @@ import { callSafely } from './report.js';
 import { describeType } from './check.js';
 
 /**
- * Whether this runtime has a global `WebSocket`. Where it is `false`, `websocket()` throws
- * `NotImplementedError` unless `options.WebSocketCtor` is given.
+ * Whether a socket can be made here: with `WebSocketCtor`, whether it is a constructor the library
+ * can use; without, whether the runtime has a global `WebSocket` (browsers, Node 22 and later,
+ * Node 20 with `--experimental-websocket`). Where it returns `false`, {@link websocket} and
+ * `new ReactiveWebSocket` throw `NotImplementedError`. It looks at each call, so a `WebSocket`
+ * installed after the import counts.
+ *
+ * Brython's `websocket.supported` is a boolean; here it is a function, because a boolean cannot
+ * know the `WebSocketCtor` a program passes (on Node 20 a boolean says `false` while a socket with
+ * `ws`'s constructor works), and one name cannot be both a function and a boolean that is `false`.
+ * The cost: a check written for a boolean (ported from Brython, or from an earlier version of this
+ * library), `if (!supported)`, no longer blocks anything, since a function is truthy; where no
+ * socket can be made, `websocket()` still throws `NotImplementedError` saying what to pass.
+ * TypeScript reports `if (supported)` and `supported ? … : …` as a function not called. Write
+ * `supported()`, or `supported(WebSocket)` with the constructor you pass.
+ *
+ * @param WebSocketCtor - the constructor that will be passed as `options.WebSocketCtor`, if any.
+ *
+ * @example
+ * ```ts
+ * import { WebSocket } from 'ws';
+ * import { supported, websocket } from 'reactive-websocket';
+ *
+ * // In a browser, supported() alone; in Node before 22, with the constructor that will be passed.
+ * if (supported(WebSocket)) {
+ *   const ws = websocket('ws://127.0.0.1:8080', { WebSocketCtor: WebSocket });
+ *   ws.bind('open', () => ws.send('hello'));
+ * } else {
+ *   console.log('WebSocket is not supported here');
+ * }
+ * ```
  */
-export const supported: boolean = typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function';
+export function supported(WebSocketCtor?: WebSocketOptions['WebSocketCtor']): boolean {
+  // The rule a socket follows to pick its constructor: the one given, else the runtime's.
+  return typeof (WebSocketCtor ?? (globalThis as { WebSocket?: unknown }).WebSocket) === 'function';
+}
 
 /** What a `message` handler receives: `data` holds the server's message, decoded by the `deserializer`. */
 export interface MessageHandlerEvent<In = unknown> {
@@ -85,10 +116,14 @@ export interface CallbackWebSocket<In = unknown, Out = unknown> {
  * @throws SyntaxError for a URL a browser would reject.
  *
  * @example
- * const ws = websocket('ws://127.0.0.1:8080');
+ * ```ts
+ * import { websocket } from 'reactive-websocket';
+ *
+ * const ws = websocket<string, string>('ws://127.0.0.1:8080');
  * ws.bind('open', () => ws.send('hello'));
  * ws.bind('message', (event) => console.log(event.data));
- * ws.bind('close', () => console.log('closed'));
+ * ws.bind('close', (event) => console.log('closed with code', event.code));
+ * ```
  */
 export function websocket<In = unknown, Out = unknown>(
   host: string | URL,

@@ -187,10 +187,15 @@ function NONE(): number {
  * connection (close code 4010) when nothing answers within `timeout` ms; a reconnect then replaces it.
  *
  * @example
- * const socket = new ReactiveWebSocket({
- *   url: 'ws://localhost:8080',
- *   use: [reconnect(), heartbeat({ interval: 25_000, timeout: 10_000, message: 'ping', isPong: (m) => m === 'pong' })],
+ * ```ts
+ * import { ReactiveWebSocket, heartbeat, reconnect } from 'reactive-websocket/core';
+ *
+ * const socket = new ReactiveWebSocket<string, string>({
+ *   url: 'ws://127.0.0.1:8080',
+ *   use: [reconnect(), heartbeat({ interval: 25_000, timeout: 10_000, message: 'ping', isPong: (message) => message === 'pong' })],
  * });
+ * socket.messages$.subscribe((message) => console.log(message)); // never 'pong'
+ * ```
  *
  * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
  */

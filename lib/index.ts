@@ -2,7 +2,7 @@
  * `reactive-websocket`: the socket with every feature a config key (`ReactiveWebSocket`), the
  * callback facade (`websocket`), and everything `reactive-websocket/core` exports.
  *
- * @packageDocumentation
+ * @module reactive-websocket
  */
 // Everything of the core entry; the ReactiveWebSocket below, which takes the features as keys, takes the place of its own.
 export * from './core.js';

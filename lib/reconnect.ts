@@ -30,8 +30,15 @@ export interface ReconnectConfig {
    * only the error tells an authentication failure from a network one.
    *
    * @example
-   * // Stop on refused credentials; retry anything else.
-   * shouldReconnect: (close, error) => error?.status !== 401 && error?.status !== 403
+   * ```ts
+   * import { ReactiveWebSocket } from 'reactive-websocket';
+   *
+   * const socket = new ReactiveWebSocket({
+   *   url: 'ws://127.0.0.1:8080',
+   *   // Stop on refused credentials; retry anything else.
+   *   reconnect: { shouldReconnect: (_close, error) => error?.status !== 401 && error?.status !== 403 },
+   * });
+   * ```
    */
   readonly shouldReconnect?: (close: SocketCloseEvent, error?: ConnectionError) => boolean;
   /** The source of jitter, a function returning [0, 1). Default `Math.random`; pass a seeded one for repeatable tests. */
@@ -208,7 +215,12 @@ export class Reconnect {
  * exponential backoff and full jitter. `true` or nothing takes the defaults; `false` (or `attempts: 0`) adds nothing.
  *
  * @example
- * const socket = new ReactiveWebSocket({ url: 'ws://localhost:8080', use: [reconnect({ initialDelay: 1000 })] });
+ * ```ts
+ * import { ReactiveWebSocket, reconnect } from 'reactive-websocket/core';
+ *
+ * const socket = new ReactiveWebSocket({ url: 'ws://127.0.0.1:8080', use: [reconnect({ initialDelay: 1000, attempts: 10 })] });
+ * socket.reconnect$.subscribe(({ attempt, delay }) => console.log(`attempt ${attempt} in ${delay} ms`));
+ * ```
  *
  * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
  */

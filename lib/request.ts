@@ -47,13 +47,35 @@ export interface RequestChannel<In, Out> {
  * Nothing is sent until subscription, and every subscription sends again, so `retry()` resends.
  *
  * @example
- * // JSON-RPC 2.0 over a ReactiveWebSocket (with jsonSerializer and jsonDeserializer)
+ * ```ts
+ * // JSON-RPC 2.0 over a ReactiveWebSocket
+ * import type { Observable } from 'rxjs';
+ * import { ReactiveWebSocket, jsonDeserializer, jsonSerializer, request } from 'reactive-websocket';
+ *
+ * interface RpcCall {
+ *   readonly jsonrpc: '2.0';
+ *   readonly id: number;
+ *   readonly method: string;
+ *   readonly params: unknown[];
+ * }
+ * interface RpcReply {
+ *   readonly jsonrpc: '2.0';
+ *   readonly id: number;
+ *   readonly result?: unknown;
+ * }
+ *
+ * const socket = new ReactiveWebSocket<RpcReply, RpcCall>({
+ *   url: 'ws://127.0.0.1:8080/rpc',
+ *   serializer: jsonSerializer,
+ *   deserializer: jsonDeserializer,
+ * });
  * let nextId = 1;
  * function call(method: string, params: unknown[]): Observable<RpcReply> {
  *   const id = nextId++;
  *   return request(socket, { jsonrpc: '2.0', id, method, params }, { match: (reply) => reply.id === id, timeout: 5000 });
  * }
  * call('subtract', [42, 23]).subscribe((reply) => console.log(reply.result)); // 19
+ * ```
  *
  * @throws TypeError at the call for a `match` that is not a function or a `timeout` that is not above 0.
  */

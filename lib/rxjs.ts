@@ -1,10 +1,19 @@
 /**
  * `reactive-websocket/rxjs`: the drop-in for RxJS's `rxjs/webSocket` (removed in RxJS 9), built
- * on this library's connection. Change the import; the contract is RxJS 7's.
+ * on this library's connection. Change the import; the contract is RxJS 7's:
  *
- * @example
- * import { webSocket } from 'reactive-websocket/rxjs';
- * @packageDocumentation
+ * ```ts
+ * import { webSocket } from 'reactive-websocket/rxjs'; // was: from 'rxjs/webSocket'
+ *
+ * const subject = webSocket<{ text: string }>('ws://127.0.0.1:8080');
+ * subject.subscribe((message) => console.log(message.text));
+ * subject.next({ text: 'hello' });
+ * ```
+ *
+ * `resilient()` adds what RxJS's `webSocket` lacks (reconnect, a bounded outbox, a heartbeat,
+ * acknowledged delivery), under the same contract.
+ *
+ * @module reactive-websocket/rxjs
  */
 export { webSocket } from './rxjs/web-socket.js';
 export { WebSocketSubject } from './rxjs/web-socket-subject.js';

@@ -193,7 +193,16 @@ function byteLength(data: WebSocketData): number {
  * `writable$`, `whenWritable()`). Also what `delivery()` keeps its unacknowledged messages in.
  *
  * @example
- * const socket = new ReactiveWebSocket({ url: 'ws://localhost:8080', use: [buffer({ limit: 100, overflow: 'drop-oldest' })] });
+ * ```ts
+ * import { ReactiveWebSocket, buffer } from 'reactive-websocket/core';
+ *
+ * const socket = new ReactiveWebSocket<string, string>({
+ *   url: 'ws://127.0.0.1:8080',
+ *   use: [buffer({ limit: 100, overflow: 'drop-oldest' })],
+ * });
+ * // While the connection is down, the 101st message pushes out the oldest, which arrives here.
+ * socket.dropped$.subscribe((message) => console.warn('dropped', message));
+ * ```
  *
  * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
  */

@@ -4,6 +4,7 @@ import {
   NotImplementedError,
   ReactiveWebSocket,
   jsonDeserializer,
+  supported,
   websocket,
   type SocketErrorEvent,
   type WebSocketConstructor,
@@ -217,13 +218,42 @@ describe('websocket(host)', () => {
     }
   });
 
-  it('says whether the runtime has a WebSocket in supported', () => {
+  it('supported() says whether the runtime has a WebSocket, asking at each call rather than at import', () => {
     const saved = globalThis.WebSocket;
     try {
-      globalThis.WebSocket = MockWebSocket as unknown as typeof WebSocket;
-      jest.isolateModules(() => expect((require('../lib/index.js') as typeof import('../lib/index.js')).supported).toBe(true));
       delete (globalThis as { WebSocket?: unknown }).WebSocket;
-      jest.isolateModules(() => expect((require('../lib/index.js') as typeof import('../lib/index.js')).supported).toBe(false));
+      expect(supported()).toBe(false);
+      globalThis.WebSocket = MockWebSocket as unknown as typeof WebSocket;
+      expect(supported()).toBe(true);
+    } finally {
+      globalThis.WebSocket = saved;
+    }
+  });
+
+  it('supported(WebSocketCtor) is true without a global WebSocket when a constructor is given, and websocket() then works', async () => {
+    const saved = globalThis.WebSocket;
+    delete (globalThis as { WebSocket?: unknown }).WebSocket;
+    try {
+      const WebSocketCtor = MockWebSocket as unknown as WebSocketConstructor;
+      expect(supported()).toBe(false);
+      expect(supported(WebSocketCtor)).toBe(true);
+      const ws = websocket(URL_, { WebSocketCtor });
+      await server.connected;
+      ws.close();
+    } finally {
+      globalThis.WebSocket = saved;
+    }
+  });
+
+  it('supported() is false exactly where websocket() throws for want of a constructor', () => {
+    const saved = globalThis.WebSocket;
+    delete (globalThis as { WebSocket?: unknown }).WebSocket;
+    try {
+      expect(supported()).toBe(false);
+      expect(() => websocket(URL_)).toThrow(NotImplementedError);
+      const notAConstructor = 'ws' as unknown as WebSocketConstructor;
+      expect(supported(notAConstructor)).toBe(false);
+      expect(() => websocket(URL_, { WebSocketCtor: notAConstructor })).toThrow(TypeError);
     } finally {
       globalThis.WebSocket = saved;
     }

@@ -10,6 +10,7 @@ import {
   ReconnectError,
   SocketClosedError,
   jsonSerializer,
+  websocket,
   type ReactiveWebSocketConfig,
 } from '../lib/index.js';
 import { sentence } from '../lib/errors.js';
@@ -38,8 +39,8 @@ function fakeSocket<In = string, Out = string>(config: Partial<ReactiveWebSocket
   return { socket, made: natives, errors, last: (): FakeSocket => natives.at(-1)! };
 }
 
-/** What `send` throws. */
-function thrownBy(send: () => void): Error {
+/** What `send` (or any call) throws. */
+function thrownBy(send: () => unknown): Error {
   try {
     send();
   } catch (error) {
@@ -54,6 +55,23 @@ describe('sentence()', () => {
     expect(sentence('the server went away.')).toBe('the server went away.');
     expect(sentence('is it up?  ')).toBe('is it up?');
     expect(sentence('wait…')).toBe('wait…');
+  });
+});
+
+describe('a server address given without ws://', () => {
+  it('ReactiveWebSocket and websocket() both throw at once, saying the scheme is missing and suggesting the ws:// URL', () => {
+    const { WebSocketCtor, made: natives } = fakeSockets();
+    for (const open of [
+      () => new ReactiveWebSocket({ url: 'localhost:8080', WebSocketCtor }),
+      () => websocket('127.0.0.1:8080', { WebSocketCtor }),
+    ]) {
+      const error = thrownBy(open);
+      expect(error).toBeInstanceOf(SyntaxError);
+      expect(error.message).toMatch(/^reactive-websocket: "(localhost|127\.0\.0\.1):8080" has no scheme/);
+      expect(error.message).toMatch(/Did you mean "ws:\/\/(localhost|127\.0\.0\.1):8080"\?$/);
+      expect(error.message).not.toMatch(/relative/);
+    }
+    expect(natives).toHaveLength(0);
   });
 });
 
@@ -177,6 +195,21 @@ describe('BufferOverflowError', () => {
     );
     expect(error.message).toMatch(/raise buffer.limit, or set buffer.overflow to 'drop-oldest' or 'drop-newest'\.$/);
     expect(error.message).not.toMatch(/not open/);
+  });
+
+  it('with buffer.limit 1, speaks of 1 message in the singular', () => {
+    const { socket } = fakeSocket({ buffer: { limit: 1 } });
+    socket.send('a');
+    const error = thrownBy(() => socket.send('b'));
+    expect(error).toBeInstanceOf(BufferOverflowError);
+    expect(error.message).toMatch(/already holds 1 message, as many as buffer.limit allows\./);
+  });
+
+  it('speaks of 1 byte in the singular, for the message and for what the outbox holds', () => {
+    const { socket } = fakeSocket({ buffer: { maxBytes: 1 } });
+    socket.send('a');
+    const error = thrownBy(() => socket.send('b'));
+    expect(error.message).toMatch(/cannot queue a message of 1 byte: the outbox for .* already holds 1 byte, and buffer.maxBytes is 1\./);
   });
 
   it('names the bytes and buffer.maxBytes when the byte bound is what is reached', () => {

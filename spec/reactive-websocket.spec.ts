@@ -160,7 +160,7 @@ describe('construction', () => {
     try {
       jest.isolateModules(() => {
         const module = require('../lib/index.js') as typeof import('../lib/index.js');
-        expect(module.supported).toBe(false);
+        expect(module.supported()).toBe(false);
       });
       expect(Object.getOwnPropertyNames(globalThis).filter((name) => !before.has(name))).toEqual([]);
     } finally {

@@ -46,6 +46,61 @@ describe('normalizeUrl', () => {
     );
   });
 
+  it('suggests ws:// for a host and port written without it, which the URL parser reads as the scheme "localhost:"', () => {
+    expect(() => normalizeUrl('localhost:8080')).toThrow(
+      new SyntaxError(
+        'reactive-websocket: "localhost:8080" has no scheme (so "localhost:" was taken for one); a WebSocket URL starts with ' +
+          'ws:// or wss:// (http:// and https:// become ws:// and wss://). Did you mean "ws://localhost:8080"?',
+      ),
+    );
+  });
+
+  it('says an IP address and port lacks a scheme, not that it is a relative URL, and suggests ws://', () => {
+    expect(() => normalizeUrl('127.0.0.1:8080')).toThrow(
+      new SyntaxError(
+        'reactive-websocket: "127.0.0.1:8080" has no scheme; a WebSocket URL starts with ws:// or wss:// ' +
+          '(http:// and https:// become ws:// and wss://). Did you mean "ws://127.0.0.1:8080"?',
+      ),
+    );
+  });
+
+  it.each([
+    ['localhost:8080/feed?room=1', 'ws://localhost:8080/feed?room=1'],
+    ['example.test:443/feed', 'ws://example.test:443/feed'],
+    ['localhost', 'ws://localhost'],
+    ['127.0.0.1/feed', 'ws://127.0.0.1/feed'],
+    ['[::1]:8080', 'ws://[::1]:8080'],
+  ])('suggests ws:// in front of %s, keeping its path and query', (input, suggestion) => {
+    expect(() => normalizeUrl(input)).toThrow(`has no scheme`);
+    expect(() => normalizeUrl(input)).toThrow(`Did you mean ${JSON.stringify(suggestion)}?`);
+  });
+
+  it('suggests ws:// for a server address even on a page, where the host would otherwise be taken for a scheme', () => {
+    expect(() => normalizeUrl('localhost:8080', 'http://example.test/app/')).toThrow('Did you mean "ws://localhost:8080"?');
+  });
+
+  it('shows neither the password nor the user name taken for a scheme when suggesting ws:// for an address with credentials', () => {
+    let message = '';
+    try {
+      normalizeUrl('admin:hunter2@127.0.0.1:8080/feed');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(
+      'reactive-websocket: "***@127.0.0.1:8080/feed" has no scheme; a WebSocket URL starts with ws:// or wss:// ' +
+        '(http:// and https:// become ws:// and wss://). Did you mean "ws://***@127.0.0.1:8080/feed"?',
+    );
+    expect(message).not.toMatch(/hunter2|admin/);
+  });
+
+  it.each(['/socket', 'socket', 'example.test', 'ftp://h/', 'javascript:alert(1)', 'ws+unix:/tmp/s'])(
+    'suggests nothing for %j, which does not read as a server address',
+    (input) => {
+      expect(() => normalizeUrl(input)).toThrow(SyntaxError);
+      expect(() => normalizeUrl(input)).not.toThrow(/Did you mean/);
+    },
+  );
+
   it('says a fragment must go, credentials redacted', () => {
     expect(() => normalizeUrl('wss://user:pw@h/p#part')).toThrow(
       new SyntaxError('reactive-websocket: "wss://***@h/p#part" has a fragment (#…), which WebSocket URLs may not have. Remove it.'),
@@ -60,6 +115,12 @@ describe('redactUrl', () => {
     expect(redactUrl(new URL('ws://u:p@h/'))).toBe('ws://***@h/');
     expect(redactUrl('ws://h/p?next=a@b')).toBe('ws://h/p?next=a@b');
     expect(redactUrl('not a url')).toBe('not a url');
+  });
+
+  it('redacts credentials in a URL written without ws://, where the user name parses as the scheme', () => {
+    expect(redactUrl('user:pw@127.0.0.1:8080/p')).toBe('***@127.0.0.1:8080/p');
+    expect(redactUrl('javascript:alert(1)')).toBe('javascript:alert(1)');
+    expect(redactUrl('/socket?next=a@b')).toBe('/socket?next=a@b');
   });
 });
 

@@ -43,7 +43,7 @@ function onClose(event: SocketCloseEvent): void {
 function open(): void {
   // One connection at a time: a second click (a double click) while one is connecting or open does nothing.
   if (ws) return;
-  if (!supported) {
+  if (!supported()) {
     write('WebSocket is not supported by your browser');
     return;
   }

@@ -78,11 +78,24 @@ interface Settings<In, Out> {
  * only where `resilient` is imported.
  *
  * @example
- * import { webSocket, resilient } from 'reactive-websocket/rxjs';
+ * ```ts
+ * import { resilient, webSocket } from 'reactive-websocket/rxjs';
  *
- * const subject = webSocket<Update, Command>(resilient({ url: 'wss://example.test/feed', reconnect: true }));
+ * interface Update {
+ *   readonly topic: string;
+ *   readonly value: number;
+ * }
+ * type Command = { readonly sub: string } | { readonly unsub: string };
+ *
+ * const subject = webSocket<Update, Command>(resilient({ url: 'ws://127.0.0.1:8080/feed', reconnect: true }));
  * // Subscribed on the server while observed, and again after every reconnect:
- * const prices$ = subject.multiplex(() => ({ sub: 'prices' }), () => ({ unsub: 'prices' }), (update) => update.topic === 'prices');
+ * const prices$ = subject.multiplex(
+ *   () => ({ sub: 'prices' }),
+ *   () => ({ unsub: 'prices' }),
+ *   (update) => update.topic === 'prices',
+ * );
+ * prices$.subscribe((update) => console.log(update.value));
+ * ```
  *
  * @returns a config for `webSocket()`.
  * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.

@@ -46,6 +46,26 @@ const NORMAL_CLOSURE = 1000;
  *
  * @typeParam In - the type of decoded incoming messages.
  * @typeParam Out - the type of outgoing values before encoding (default: `In`, as RxJS's one `T`).
+ *
+ * @example
+ * ```ts
+ * import { webSocket, type WebSocketSubject } from 'reactive-websocket/rxjs';
+ *
+ * interface Message {
+ *   readonly text: string;
+ * }
+ *
+ * const subject: WebSocketSubject<Message> = webSocket<Message>('ws://127.0.0.1:8080');
+ * // The first subscriber connects; values are JSON, both ways, unless a config says otherwise.
+ * const subscription = subject.subscribe({
+ *   next: (message) => console.log(message.text),
+ *   error: (error: unknown) => console.error('closed uncleanly or failed:', error),
+ *   complete: () => console.log('closed cleanly'),
+ * });
+ * subject.next({ text: 'hello' }); // sent once the socket opens
+ * // Later: the last subscriber to leave closes the socket.
+ * subscription.unsubscribe();
+ * ```
  */
 export class WebSocketSubject<In, Out = In> extends Observable<In> implements Observer<Out>, SubscriptionLike {
   readonly #config: ExtendedConfig<In, Out>;
@@ -162,14 +182,31 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    * no timer or subscription is left. Like any subscriber, it keeps the socket open while it waits.
    *
    * @example
+   * ```ts
    * // JSON-RPC 2.0
-   * const rpc = webSocket<RpcReply, RpcCall>('wss://example.test/rpc');
+   * import type { Observable } from 'rxjs';
+   * import { webSocket } from 'reactive-websocket/rxjs';
+   *
+   * interface RpcCall {
+   *   readonly jsonrpc: '2.0';
+   *   readonly id: number;
+   *   readonly method: string;
+   *   readonly params: unknown[];
+   * }
+   * interface RpcReply {
+   *   readonly jsonrpc: '2.0';
+   *   readonly id: number;
+   *   readonly result?: unknown;
+   * }
+   *
+   * const rpc = webSocket<RpcReply, RpcCall>('ws://127.0.0.1:8080/rpc');
    * let nextId = 1;
    * function call(method: string, params: unknown[]): Observable<RpcReply> {
    *   const id = nextId++;
    *   return rpc.request({ jsonrpc: '2.0', id, method, params }, { match: (reply) => reply.id === id, timeout: 5000 });
    * }
    * call('subtract', [42, 23]).subscribe((reply) => console.log(reply.result)); // 19
+   * ```
    */
   request(message: Out, options: RequestOptions<In>): Observable<In> {
     return request({ send: (value: Out) => this.next(value), messages$: this }, message, options);

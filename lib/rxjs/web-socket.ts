@@ -15,11 +15,22 @@ import { WebSocketSubject } from './web-socket-subject.js';
  * @throws NotImplementedError when no `WebSocketCtor` is given and the runtime has no `WebSocket`.
  *
  * @example
+ * ```ts
  * import { webSocket } from 'reactive-websocket/rxjs'; // was: from 'rxjs/webSocket'
  *
- * const subject = webSocket<Quote, Command>('wss://example.test/quotes');
- * subject.subscribe((quote) => console.log(quote));
- * subject.next({ op: 'hello' }); // sent once the socket opens
+ * interface Quote {
+ *   readonly symbol: string;
+ *   readonly price: number;
+ * }
+ * interface Command {
+ *   readonly op: 'follow';
+ *   readonly symbol: string;
+ * }
+ *
+ * const subject = webSocket<Quote, Command>('ws://127.0.0.1:8080/quotes');
+ * subject.subscribe((quote) => console.log(quote.symbol, quote.price));
+ * subject.next({ op: 'follow', symbol: 'ACME' }); // sent once the socket opens
+ * ```
  */
 export function webSocket<In, Out = In>(urlOrConfig: string | URL | WebSocketSubjectConfig<In, Out>): WebSocketSubject<In, Out> {
   return new WebSocketSubject<In, Out>(urlOrConfig);

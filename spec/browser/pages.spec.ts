@@ -8,6 +8,7 @@ import { type Page } from 'playwright-core';
 import { ChaosProxy } from '../support/chaos-proxy.js';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.js';
 import { startDemoServer, type DemoServer } from '../support/demo-server.js';
+import { deferred } from '../support/wait.js';
 
 const WAIT = { timeout: 10_000 };
 
@@ -78,6 +79,35 @@ async function gotoThroughProxy(path: string): Promise<ChaosProxy> {
 async function logItems(): Promise<string[]> {
   return page.locator('#log li').allTextContents();
 }
+
+describe('every page', () => {
+  it.each(['callback', 'reactive'])(
+    'the %s page names the file it runs, and Chromium finds that file through the source map of the minified bundle',
+    async (name) => {
+      // Chromium's debugger reports each script it parses, with the source map the script links to.
+      const cdp = await browser.context.newCDPSession(page);
+      const parsed = deferred<{ url: string; sourceMapURL?: string }>(WAIT.timeout, `the script ${name}.js`);
+      cdp.on('Debugger.scriptParsed', (script) => {
+        if (script.url.endsWith(`/${name}.js`)) parsed.resolve(script);
+      });
+      await cdp.send('Debugger.enable');
+      try {
+        await page.goto(`${server.url}${name}.html`);
+        expect(await page.locator('#source').innerText()).toMatch(new RegExp(`^This page runs examples/browser/${name}\\.ts, `));
+        const script = await parsed.promise;
+        expect(script.sourceMapURL).toBe(`${name}.js.map`);
+        const sources = await page.evaluate(
+          async (url) => ((await (await fetch(url)).json()) as { sources: string[] }).sources,
+          new URL(script.sourceMapURL!, script.url).href,
+        );
+        expect(sources).toContain(`examples/browser/${name}.ts`);
+      } finally {
+        await cdp.detach();
+      }
+    },
+    30_000,
+  );
+});
 
 describe('callback page', () => {
   async function buttons(): Promise<Record<string, boolean>> {
