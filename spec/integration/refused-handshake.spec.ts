@@ -3,45 +3,14 @@
  * ConnectionError says the status and what to do about it, and `shouldReconnect` can see it,
  * to stop on an authentication failure and keep retrying a server error.
  */
-import { once } from 'node:events';
-import { createServer, STATUS_CODES, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { ConnectionError, ReactiveWebSocket, type ReconnectEvent, type SocketCloseEvent, type SocketState } from '../../lib/index.js';
 import { resilient, webSocket } from '../../lib/rxjs.js';
 import { WebSocketCtor } from '../support/client-websocket.js';
+import { startRefusingServer, type RefusingServer } from '../support/refusing-server.js';
 import { all, deferred, until } from '../support/wait.js';
-
-interface RefusingServer {
-  readonly url: string;
-  /** How many upgrade requests it refused. */
-  upgrades: number;
-  close(): Promise<void>;
-}
 
 let server: RefusingServer;
 const sockets: Array<ReactiveWebSocket<unknown, unknown>> = [];
-
-/** An HTTP server on 127.0.0.1 that answers every upgrade request with `status`. */
-async function refusingServer(status: number): Promise<RefusingServer> {
-  const http: Server = createServer((_request, response) => response.writeHead(status).end());
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  const refusing: RefusingServer = {
-    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/feed`,
-    upgrades: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => resolve());
-      }),
-  };
-  http.on('upgrade', (_request, socket: Socket) => {
-    refusing.upgrades++;
-    socket.on('error', () => undefined); // a client that gives up first resets the connection
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-  });
-  return refusing;
-}
 
 function socketTo(config: Partial<ConstructorParameters<typeof ReactiveWebSocket>[0] & object> = {}): {
   socket: ReactiveWebSocket;
@@ -72,7 +41,7 @@ afterEach(async () => {
 
 describe('a handshake refused with HTTP 401 or 403', () => {
   it.each([401, 403])('is reported with status %i and advice about credentials, not about reaching the server', async (status) => {
-    server = await refusingServer(status);
+    server = await startRefusingServer(status);
     const { socket, errors } = socketTo();
     await all(socket.state$);
 
@@ -87,7 +56,7 @@ describe('a handshake refused with HTTP 401 or 403', () => {
   });
 
   it('lets shouldReconnect see the error and stop: one attempt, then closed for good', async () => {
-    server = await refusingServer(401);
+    server = await startRefusingServer(401);
     const seen: Array<{ code: number; status: number | undefined }> = [];
     const { socket, states } = socketTo({
       reconnect: {
@@ -111,7 +80,7 @@ describe('a handshake refused with HTTP 401 or 403', () => {
 
 describe("the drop-in's resilient() against a handshake refused with HTTP 401", () => {
   it('passes the ConnectionError to shouldReconnect, which stops after one attempt as on ReactiveWebSocket', async () => {
-    server = await refusingServer(401);
+    server = await startRefusingServer(401);
     const seen: Array<{ code: number; status: number | undefined }> = [];
     const subject = webSocket(
       resilient({
@@ -136,7 +105,7 @@ describe("the drop-in's resilient() against a handshake refused with HTTP 401", 
   });
 
   it('passes each attempt its own error: a 503 is retried with status 503 every time', async () => {
-    server = await refusingServer(503);
+    server = await startRefusingServer(503);
     const statuses: Array<number | undefined> = [];
     const subject = webSocket(
       resilient({
@@ -158,7 +127,7 @@ describe("the drop-in's resilient() against a handshake refused with HTTP 401", 
 
 describe('a handshake refused with HTTP 404', () => {
   it('is reported with status 404 and advice to check the path', async () => {
-    server = await refusingServer(404);
+    server = await startRefusingServer(404);
     const { socket, errors } = socketTo();
     await all(socket.state$);
 
@@ -169,7 +138,7 @@ describe('a handshake refused with HTTP 404', () => {
 
 describe('a handshake refused with HTTP 503', () => {
   it('is reported as a server error and retried by the same shouldReconnect that stops on 401', async () => {
-    server = await refusingServer(503);
+    server = await startRefusingServer(503);
     const statuses: Array<number | undefined> = [];
     const { socket, errors } = socketTo({
       reconnect: {
@@ -192,7 +161,7 @@ describe('a handshake refused with HTTP 503', () => {
 
 describe('shouldReconnect with one parameter, as before', () => {
   it('still gets the close event and is obeyed', async () => {
-    server = await refusingServer(503);
+    server = await startRefusingServer(503);
     const codes: number[] = [];
     const { socket, states } = socketTo({
       reconnect: {
