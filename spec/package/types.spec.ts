@@ -2,7 +2,7 @@
  * Type-checks consumers of the packed package under TypeScript 6 (the repository's) and 7 (from
  * the matrix cache), with --strict, moduleResolution nodenext and no skipLibCheck, so that the
  * published .d.ts files are checked too: the strict fixture in apps on RxJS 7 and 8, and the
- * README's examples.
+ * examples of README.md and docs/runtimes.md.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,8 @@ const key = (typescript: string, rxjs: string): string => `${typescript} ${rxjs}
 /** What tsc prints for `files` of the project of `rxjs` with the fixture's compiler options: nothing when they type-check. */
 async function typeCheck(typescript: string, rxjs: string, files: readonly string[]): Promise<string> {
   const project = await consumer(rxjs);
-  if (files.includes('max-payload.ts')) writeFileSync(join(project.dir, 'max-payload.ts'), readmeExample(MAX_PAYLOAD_EXAMPLE));
+  if (files.includes('max-payload.ts'))
+    writeFileSync(join(project.dir, 'max-payload.ts'), readmeExample(MAX_PAYLOAD_EXAMPLE, 'docs/runtimes.md'));
   const config = `tsconfig.${files.join('.')}.json`;
   writeFileSync(join(project.dir, config), JSON.stringify({ extends: './tsconfig.json', files }));
   const tsc = typescript === TYPESCRIPT_6 ? require.resolve('typescript/bin/tsc') : await typescript7();

@@ -24,12 +24,12 @@ export const RXJS_9_EXAMPLE = '<!-- The RxJS 9 example: spec/package runs and ty
 /** The URL the README's examples connect to, replaced with a test server's when they run. */
 export const README_URL = 'ws://127.0.0.1:8080';
 
-/** The README's first TypeScript code block after `marker`. */
-export function readmeExample(marker: string): string {
-  const readme = readFileSync(join(REPOSITORY, 'README.md'), 'utf8');
+/** The first TypeScript code block after `marker` in `document` (README.md, or a page of docs/). */
+export function readmeExample(marker: string, document = 'README.md'): string {
+  const readme = readFileSync(join(REPOSITORY, document), 'utf8');
   const at = readme.indexOf(marker);
   const block = at < 0 ? null : /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (block === null) throw new Error(`README.md has no \`\`\`ts block after "${marker}"`);
+  if (block === null) throw new Error(`${document} has no \`\`\`ts block after "${marker}"`);
   return block[1];
 }
 
