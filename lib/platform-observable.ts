@@ -52,13 +52,15 @@ export type PlatformObservableConstructor = new <T>(subscribe: (subscriber: Plat
  * annotate it with RxJS 9's global `Observable<T>` to use its operators, as below.
  *
  * @example
- * import 'rxjs'; // RxJS 9: puts the platform Observable on globalThis where the runtime has none
- * import { map } from 'rxjs/map';
+ * // In an app on RxJS 9 (which puts the platform Observable on globalThis where the runtime has
+ * // none). The README's RxJS 9 example shows its operators on the result.
  * import { ReactiveWebSocket, toObservable } from 'reactive-websocket';
  *
- * const socket = new ReactiveWebSocket<string, string>({ url: 'wss://example.test/chat' });
- * const messages: Observable<string> = toObservable(socket.messages$);
- * messages[map]((text) => text.length).subscribe((length) => console.log(length));
+ * const socket = new ReactiveWebSocket<string, string>({ url: 'ws://127.0.0.1:8080' });
+ * const controller = new AbortController();
+ * toObservable(socket.messages$).subscribe((text) => console.log(text), { signal: controller.signal });
+ * socket.send('hello');
+ * // Later: controller.abort() ends the subscription.
  *
  * @param source - the stream to adapt.
  * @param Observable - the platform `Observable` constructor (default: `globalThis.Observable`).
