@@ -1,5 +1,5 @@
-// Mutation testing of the small modules and the connection primitive: `npm run mutate` (not part of
-// `npm test`; it takes most of an hour on 2 cores). The composed core (session.ts,
+// Mutation testing of the small modules, the connection primitive and the engine: `npm run mutate` (not part of
+// `npm test`; it takes over an hour on 2 cores). The composed core (session.ts,
 // reactive-websocket.ts) is covered by the integration specs instead.
 import baseJestConfig from './jest.config.js';
 
@@ -20,9 +20,14 @@ const modules = [
   'native-socket',
   'emitter-socket',
   'lifecycle',
+  'engine',
+  'queue',
+  'feature',
+  'sender',
+  'delivery',
 ];
 /** Unit specs of the same modules kept in files of their own (native-socket.spec.ts also covers emitter-socket). */
-const extraSpecs = ['heartbeat-upload', 'facade-unbind', 'messages', 'binary-copy', 'state-machine', 'safety-net'];
+const extraSpecs = ['heartbeat-upload', 'facade-unbind', 'messages', 'binary-copy', 'state-machine', 'safety-net', 'feature-merge'];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -23,6 +23,7 @@ export interface DeliveryConfig<In = unknown, Out = unknown> {
 export type ResolvedDeliveryConfig<In, Out> = Required<DeliveryConfig<In, Out>>;
 
 const DEFAULT_ACK_TIMEOUT = 10_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Checks `delivery` settings and fills in the default. @throws TypeError or RangeError naming the field. */
 export function resolveDeliveryConfig<In, Out>(config: DeliveryConfig<In, Out> | undefined): ResolvedDeliveryConfig<In, Out> | undefined {
@@ -36,7 +37,7 @@ export function resolveDeliveryConfig<In, Out>(config: DeliveryConfig<In, Out> |
     }
   }
   const timeout = config.timeout ?? DEFAULT_ACK_TIMEOUT;
-  check(timeout > 0, 'delivery.timeout', timeout, 'a number of ms above 0, or Infinity');
+  check(typeof timeout == 'number' && timeout > 0, 'delivery.timeout', timeout, 'a number of ms above 0, or Infinity');
   return { id: config.id, ackOf: config.ackOf, timeout };
 }
 
@@ -93,7 +94,8 @@ export class Delivery<In, Out> {
   watch(): void {
     if (this.#timer !== undefined) return;
     const earliest = this.#outbox.earliestSent();
-    if (earliest === undefined) return;
+    // timeout: Infinity never re-sends on the same connection; a timer would fire at once.
+    if (earliest === undefined || this.#config.timeout === Infinity) return;
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
@@ -104,7 +106,8 @@ export class Delivery<In, Out> {
         }
         this.watch();
       },
-      Math.max(0, earliest + this.#config.timeout - Date.now()),
+      // Timers take at most 2^31 - 1 ms; one that waited that long is armed again for the rest.
+      Math.min(MAX_TIMER_MS, Math.max(0, earliest + this.#config.timeout - Date.now())),
     );
   }
 

@@ -1,3 +1,4 @@
+import { describeValue } from './check.js';
 import type { WebSocketData } from './codec.js';
 import type { Connection } from './connection.js';
 import type { ReconnectError, ConnectionError } from './errors.js';
@@ -120,7 +121,7 @@ export function mergeFeatures<In, Out>(use: ReadonlyArray<SocketFeature<In, Out>
   for (const feature of use) {
     if (feature === null || typeof feature != 'object') {
       throw new TypeError(
-        `reactive-websocket: use holds ${String(feature)}, which is not a feature; call the feature's function: reconnect(), not reconnect.`,
+        `reactive-websocket: use holds ${describeValue(feature)}, which is not a feature; call the feature's function: reconnect(), not reconnect.`,
       );
     }
     for (const [place, value] of Object.entries(feature as object) as Array<[keyof SocketFeature<In, Out>, never]>) {

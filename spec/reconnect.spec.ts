@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { RECONNECT_DEFAULTS, backoffDelay, resolveReconnectConfig, type ResolvedReconnectConfig } from '../lib/reconnect.js';
+import { ConnectionError, ReconnectError } from '../lib/errors.js';
+import type { SocketCloseEvent } from '../lib/events.js';
+import {
+  RECONNECT_DEFAULTS,
+  Reconnect,
+  backoffDelay,
+  reconnect,
+  resolveReconnectConfig,
+  type ResolvedReconnectConfig,
+} from '../lib/reconnect.js';
 import { seededRandom } from './support/random.js';
 
 const config = (overrides: Partial<ResolvedReconnectConfig> = {}): ResolvedReconnectConfig => ({ ...RECONNECT_DEFAULTS, ...overrides });
@@ -125,5 +134,300 @@ describe('resolveReconnectConfig', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+/** A close event as the engine hands it to the policy. */
+const CLOSE: SocketCloseEvent = Object.freeze({ type: 'close', code: 1006, reason: '', wasClean: false });
+// No jitter: each delay is half its cap (200 · 2^(attempt-1)).
+const STEADY = config({ initialDelay: 200, maxDelay: 10_000, random: () => 0.5 });
+
+describe('Reconnect: whether and when to try again', () => {
+  const start = Date.UTC(2026, 0, 1);
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: start });
+  });
+  afterEach(() => {
+    expect(jest.getTimerCount()).toBe(0);
+    jest.useRealTimers();
+  });
+
+  it('has given up on nothing before its first close', () => {
+    expect(new Reconnect(config({ ...STEADY, attempts: 1 })).gaveUp('ws://h/', CLOSE, undefined)).toBeUndefined();
+  });
+
+  it('numbers the attempts 1, 2, 3, each with its backoff delay', () => {
+    const policy = new Reconnect(STEADY);
+    expect([1, 2, 3].map(() => policy.next(CLOSE, undefined))).toEqual([
+      { attempt: 1, delay: 100 },
+      { attempt: 2, delay: 200 },
+      { attempt: 3, delay: 400 },
+    ]);
+    expect(policy.gaveUp('ws://h/', CLOSE, undefined)).toBeUndefined();
+  });
+
+  it('counts from 1 again after a connection that stayed open stableAfter ms, and not after a shorter one or an attempt that never opened', () => {
+    const policy = new Reconnect(config({ ...STEADY, stableAfter: 1000 }));
+    policy.next(CLOSE, undefined);
+    policy.next(CLOSE, undefined);
+    expect(policy.next(CLOSE, start - 999)?.attempt).toBe(3);
+    expect(policy.next(CLOSE, undefined)?.attempt).toBe(4);
+    expect(policy.next(CLOSE, start - 1000)?.attempt).toBe(1);
+    expect(policy.next(CLOSE, start - 5000)?.attempt).toBe(1);
+  });
+
+  it('gives no attempt once `attempts` ran out, and then says so with a ReconnectError carrying the cause', () => {
+    const policy = new Reconnect(config({ ...STEADY, attempts: 2 }));
+    expect(policy.next(CLOSE, undefined)?.attempt).toBe(1);
+    expect(policy.next(CLOSE, undefined)?.attempt).toBe(2);
+    expect(policy.next(CLOSE, undefined)).toBeUndefined();
+    const cause = new ConnectionError('ws://h/', 'refused');
+    const error = policy.gaveUp('ws://h/', { ...CLOSE, code: 1011 }, cause);
+    expect(error).toBeInstanceOf(ReconnectError);
+    expect(error?.attempts).toBe(2);
+    expect(error?.cause).toBe(cause);
+    expect(error?.message).toBe(
+      'reactive-websocket: gave up reconnecting to ws://h/ after 2 attempts: the last close had code 1011; raise reconnect.attempts or check the server.',
+    );
+    // Still out of attempts until a connection stays open.
+    expect(policy.next(CLOSE, undefined)).toBeUndefined();
+    expect(policy.next(CLOSE, start - 5000)?.attempt).toBe(1);
+    expect(policy.gaveUp('ws://h/', CLOSE, cause)).toBeUndefined();
+  });
+
+  it('asks shouldReconnect with the close and the failure, and gives no attempt (and no error) when it declines', () => {
+    const asked: unknown[][] = [];
+    let answer = false;
+    const policy = new Reconnect(
+      config({
+        ...STEADY,
+        shouldReconnect: (...args) => {
+          asked.push(args);
+          return answer;
+        },
+      }),
+    );
+    const failure = new ConnectionError('ws://h/', 'refused');
+    expect(policy.next(CLOSE, undefined, failure)).toBeUndefined();
+    expect(asked).toEqual([[CLOSE, failure]]);
+    expect(asked[0][0]).toBe(CLOSE);
+    expect(asked[0][1]).toBe(failure);
+    expect(policy.gaveUp('ws://h/', CLOSE, failure)).toBeUndefined();
+    // A declined close uses no attempt.
+    answer = true;
+    expect(policy.next(CLOSE, undefined)?.attempt).toBe(1);
+    expect(asked[1]).toEqual([CLOSE, undefined]);
+  });
+
+  it('takes only true from shouldReconnect as yes', () => {
+    const policy = new Reconnect(config({ ...STEADY, shouldReconnect: () => 1 as unknown as boolean }));
+    expect(policy.next(CLOSE, undefined)).toBeUndefined();
+  });
+
+  it('reports a shouldReconnect that throws, and reconnects', () => {
+    const reported = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const thrown = new Error('oops');
+    const policy = new Reconnect(
+      config({
+        ...STEADY,
+        shouldReconnect: () => {
+          throw thrown;
+        },
+      }),
+    );
+    expect(policy.next(CLOSE, undefined)).toEqual({ attempt: 1, delay: 100 });
+    expect(reported).toHaveBeenCalledWith(thrown);
+    reported.mockRestore();
+  });
+
+  it('after the attempts ran out and then a decline, says nothing ran out', () => {
+    let answer = true;
+    const policy = new Reconnect(config({ ...STEADY, attempts: 1, shouldReconnect: () => answer }));
+    policy.next(CLOSE, undefined);
+    expect(policy.next(CLOSE, undefined)).toBeUndefined();
+    answer = false;
+    expect(policy.next(CLOSE, undefined)).toBeUndefined();
+    expect(policy.gaveUp('ws://h/', CLOSE, undefined)).toBeUndefined();
+  });
+});
+
+describe('Reconnect: the wait', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    expect(jest.getTimerCount()).toBe(0);
+    jest.useRealTimers();
+  });
+
+  it('calls the attempt after exactly the delay, waiting until then', () => {
+    const policy = new Reconnect(STEADY);
+    const attempt = jest.fn();
+    expect(policy.waiting).toBe(false);
+    policy.schedule(300, attempt);
+    expect(policy.waiting).toBe(true);
+    jest.advanceTimersByTime(299);
+    expect(attempt).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1);
+    expect(attempt).toHaveBeenCalledTimes(1);
+    expect(policy.waiting).toBe(false);
+  });
+
+  it('keeps one wait at a time: scheduling again replaces the one under way', () => {
+    const policy = new Reconnect(STEADY);
+    const first = jest.fn();
+    const second = jest.fn();
+    policy.schedule(100, first);
+    policy.schedule(300, second);
+    expect(jest.getTimerCount()).toBe(1);
+    jest.advanceTimersByTime(300);
+    expect(first).not.toHaveBeenCalled();
+    expect(second).toHaveBeenCalledTimes(1);
+  });
+
+  it('drops the wait on cancel(): no attempt and no timer; cancelling again does nothing', () => {
+    const policy = new Reconnect(STEADY);
+    const attempt = jest.fn();
+    policy.schedule(100, attempt);
+    policy.cancel();
+    expect(policy.waiting).toBe(false);
+    expect(jest.getTimerCount()).toBe(0);
+    policy.cancel();
+    jest.advanceTimersByTime(1000);
+    expect(attempt).not.toHaveBeenCalled();
+  });
+});
+
+/** A page as the wait reads it: navigator.onLine and the window's `online` event, put on globalThis for one test. */
+function fakePage(onLine: unknown, { listeners = true } = {}) {
+  const page = globalThis as Record<string, unknown>;
+  const online = new Set<() => void>();
+  const calls: Array<[string, string, () => void]> = [];
+  page.navigator = { onLine };
+  if (listeners) {
+    page.addEventListener = (type: string, listener: () => void) => {
+      calls.push(['add', type, listener]);
+      if (type === 'online') online.add(listener);
+    };
+    page.removeEventListener = (type: string, listener: () => void) => {
+      calls.push(['remove', type, listener]);
+      if (type === 'online') online.delete(listener);
+    };
+  }
+  return {
+    online,
+    calls,
+    goOnline: () => {
+      for (const listener of [...online]) listener();
+    },
+  };
+}
+
+describe('Reconnect: the wait for the page to be online', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    const page = globalThis as Record<string, unknown>;
+    delete page.navigator;
+    delete page.addEventListener;
+    delete page.removeEventListener;
+    expect(jest.getTimerCount()).toBe(0);
+    jest.useRealTimers();
+  });
+
+  it('waits for the online event after the delay where the page says it is offline, then attempts once and stops listening', () => {
+    const page = fakePage(false);
+    const policy = new Reconnect(STEADY);
+    const attempt = jest.fn();
+    policy.schedule(100, attempt);
+    expect(page.calls).toEqual([]);
+    jest.advanceTimersByTime(100);
+    expect(attempt).not.toHaveBeenCalled();
+    expect(policy.waiting).toBe(true);
+    expect(page.online.size).toBe(1);
+    expect(page.calls.map(([what, type]) => [what, type])).toEqual([['add', 'online']]);
+    page.goOnline();
+    expect(attempt).toHaveBeenCalledTimes(1);
+    expect(policy.waiting).toBe(false);
+    expect(page.online.size).toBe(0);
+    expect(page.calls[1]).toEqual(['remove', 'online', page.calls[0][2]]);
+    page.goOnline();
+    expect(attempt).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops listening for online on cancel(), and never attempts', () => {
+    const page = fakePage(false);
+    const policy = new Reconnect(STEADY);
+    const attempt = jest.fn();
+    policy.schedule(100, attempt);
+    jest.advanceTimersByTime(100);
+    policy.cancel();
+    expect(page.online.size).toBe(0);
+    expect(policy.waiting).toBe(false);
+    page.goOnline();
+    expect(attempt).not.toHaveBeenCalled();
+  });
+
+  it('replaces a wait for online when scheduled again', () => {
+    const page = fakePage(false);
+    const policy = new Reconnect(STEADY);
+    const first = jest.fn();
+    const second = jest.fn();
+    policy.schedule(100, first);
+    jest.advanceTimersByTime(100);
+    policy.schedule(100, second);
+    expect(page.online.size).toBe(0);
+    jest.advanceTimersByTime(100);
+    page.goOnline();
+    expect(first).not.toHaveBeenCalled();
+    expect(second).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['online', { onLine: true }],
+    ['of unknown state', { onLine: undefined }],
+  ])('attempts at once after the delay where the page is %s', (_what, { onLine }) => {
+    const page = fakePage(onLine);
+    const policy = new Reconnect(STEADY);
+    const attempt = jest.fn();
+    policy.schedule(100, attempt);
+    jest.advanceTimersByTime(100);
+    expect(attempt).toHaveBeenCalledTimes(1);
+    expect(page.calls).toEqual([]);
+    expect(policy.waiting).toBe(false);
+  });
+
+  it('attempts at once where the page says it is offline but has no online event to wait for', () => {
+    fakePage(false, { listeners: false });
+    const policy = new Reconnect(STEADY);
+    const attempt = jest.fn();
+    policy.schedule(100, attempt);
+    jest.advanceTimersByTime(100);
+    expect(attempt).toHaveBeenCalledTimes(1);
+    policy.cancel();
+  });
+});
+
+describe('reconnect()', () => {
+  it('makes a new policy each time one is needed, with the defaults when given nothing or true', () => {
+    const feature = reconnect();
+    const policy = feature.reconnect!();
+    expect(policy).toBeInstanceOf(Reconnect);
+    expect(feature.reconnect!()).not.toBe(policy);
+    expect(reconnect(true).reconnect!()).toBeInstanceOf(Reconnect);
+  });
+
+  it('adds no policy for false or attempts 0, and checks its settings at once', () => {
+    expect(reconnect(false)).toEqual({ reconnect: undefined });
+    expect(reconnect({ attempts: 0 })).toEqual({ reconnect: undefined });
+    expect(() => reconnect({ factor: 0 })).toThrow(/reconnect\.factor must be/);
+  });
+
+  it('makes policies with the settings given', () => {
+    const policy = reconnect({ initialDelay: 200, maxDelay: 200, attempts: 1, random: () => 0.5 }).reconnect!();
+    expect(policy.next(CLOSE, undefined)).toEqual({ attempt: 1, delay: 100 });
+    expect(policy.next(CLOSE, undefined)).toBeUndefined();
   });
 });
