@@ -132,7 +132,6 @@ export function resilient<In, Out = In>(config: ResilientWebSocketSubjectConfig<
 /** A live `multiplex` subscription: state the server must hold on every connection, not a message to queue. */
 interface Topic {
   readonly subMsg: () => unknown;
-  readonly unsubMsg: () => unknown;
   readonly subscriber: Subscriber<unknown>;
   /** The number of the socket its subscription message went out on; 0 while it waits for one to open. */
   sentOn: number;
@@ -184,7 +183,7 @@ class Resilience<In, Out> implements Extension<In, Out> {
    * for a later socket, so each live topic is subscribed exactly once on every connection.
    */
   track(subMsg: () => unknown, unsubMsg: () => unknown, subscriber: Subscriber<unknown>): () => void {
-    const topic: Topic = { subMsg, unsubMsg, subscriber, sentOn: 0 };
+    const topic: Topic = { subMsg, subscriber, sentOn: 0 };
     this.#topics.add(topic);
     const socket = this.#attached;
     // A closing socket would drop it: the next one to open sends it.
