@@ -11,6 +11,12 @@ type NativeListener = (event: NativeEvent) => void;
  * `addEventListener` where it has one, else through its `onopen`/`onmessage`/`onerror`/`onclose`
  * properties, as RxJS's `webSocket` does.
  */
+/**
+ * A runtime socket's `readyState` while open. Only an open socket is handed a message: one that is
+ * closing (the peer's close frame arrived, its close event not yet) discards it silently.
+ */
+export const OPEN = 1;
+
 export interface WebSocketLike {
   /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;

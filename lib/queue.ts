@@ -1,9 +1,6 @@
 import { snapshot, type WebSocketData } from './codec.js';
 import type { Outgoing, SocketOutgoing } from './feature.js';
-import type { WebSocketLike } from './native-socket.js';
-
-// A runtime socket's readyState while open: a closing one discards what it is given.
-const OPEN = 1;
+import { OPEN, type WebSocketLike } from './native-socket.js';
 
 /**
  * The outgoing path without the `buffer()` feature: an unbounded queue, as RxJS's. Values are

@@ -1,12 +1,9 @@
 import { utf8ByteLength } from './close-code.js';
 import { snapshot, type WebSocketData } from './codec.js';
 import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
-import type { WebSocketLike } from './native-socket.js';
+import { OPEN, type WebSocketLike } from './native-socket.js';
 import type { OutgoingEvents, SocketFeature, SocketOutgoing } from './feature.js';
 import { Outbox, resolveBufferConfig, type BufferConfig, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
-
-// A runtime socket's readyState while open. Only an open socket gets a message: one that is closing discards it silently.
-const OPEN = 1;
 
 // How often a socket above its high-water mark is checked for room: browsers have no drain event.
 const DRAIN_POLL_MS = 10;

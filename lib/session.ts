@@ -1,8 +1,7 @@
 import { Subscription, type Observable } from 'rxjs';
 import { isPromiseLike, resolveTarget, shownUrl, type ResolvedConfig, type Target } from './config.js';
-import type { AttemptTarget } from './engine.js';
 import type { Connection } from './connection.js';
-import { Engine } from './engine.js';
+import { Engine, type AttemptTarget } from './engine.js';
 import { SocketClosedError, type ClosedBy, type ReconnectError } from './errors.js';
 import type { SocketCloseEvent, SocketOpenEvent } from './events.js';
 import type { NativeEvent } from './native-socket.js';

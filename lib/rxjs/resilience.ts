@@ -8,7 +8,7 @@ import { resolveDeliveryConfig, type DeliveryConfig } from '../delivery.js';
 import type { ClosedBy, ReconnectError } from '../errors.js';
 import type { SocketCloseEvent } from '../events.js';
 import { heartbeat as heartbeatFeature, type HeartbeatConfig } from '../heartbeat.js';
-import type { NativeEvent, WebSocketLike } from '../native-socket.js';
+import { OPEN, type NativeEvent, type WebSocketLike } from '../native-socket.js';
 import { resolveBufferConfig, type BufferConfig } from '../outbox.js';
 import { askSafely, reportError } from '../report.js';
 import { Sender } from '../sender.js';
@@ -136,9 +136,6 @@ interface Topic {
   /** The number of the socket its subscription message went out on; 0 while it waits for one to open. */
   sentOn: number;
 }
-
-// A runtime socket's readyState while open: a closing one discards what it is given.
-const OPEN = 1;
 
 /** The resilience of one subject: its outbox and its live topics, shared by its successive shares (the subscribers of one socket, or of one engine). */
 class Resilience<In, Out> implements Extension<In, Out> {
