@@ -6,17 +6,17 @@ import type { SocketEventType } from './events.js';
 type NativeListener = (event: NativeEvent) => void;
 
 /**
- * The part of a WebSocket this library uses. The DOM's `WebSocket`, the `ws` package's, undici's
- * and test doubles such as mock-socket's all fit it. A socket is listened to through
- * `addEventListener` where it has one, else through its `onopen`/`onmessage`/`onerror`/`onclose`
- * properties, as RxJS's `webSocket` does.
- */
-/**
  * A runtime socket's `readyState` while open. Only an open socket is handed a message: one that is
  * closing (the peer's close frame arrived, its close event not yet) discards it silently.
  */
 export const OPEN = 1;
 
+/**
+ * The part of a WebSocket this library uses. The DOM's `WebSocket`, the `ws` package's, undici's
+ * and test doubles such as mock-socket's all fit it. A socket is listened to through
+ * `addEventListener` where it has one, else through its `onopen`/`onmessage`/`onerror`/`onclose`
+ * properties, as RxJS's `webSocket` does.
+ */
 export interface WebSocketLike {
   /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
