@@ -14,10 +14,10 @@ module.exports = {
     '/spec/integration/teardown\\.spec\\.ts$',
     // Connects through the slow link's ws subclass, whatever the runtime.
     '/spec/integration/heartbeat-large-message\\.spec\\.ts$',
-    // R8 measures how the backoff spreads 50 reconnects over time: nothing of the runtime's, and
-    // only meaningful on a quiet CPU, while the matrix runs two Nodes at once.
+    // R8 checks how the backoff spreads 50 reconnects: the policy's schedule, nothing of the
+    // runtime's; 50 clients per Node while the matrix runs two Nodes at once would only add load.
     '/spec/integration/storm\\.spec\\.ts$',
-    // Connects with ws explicitly; it is being reworked elsewhere, and joins once it uses spec/support/client-websocket.ts.
+    // Subclasses ws's WebSocket to record and track the sockets it makes.
     '/spec/integration/safety-net\\.spec\\.ts$',
     // The closing window is made with ws's own frames and read on ws's socket.
     '/spec/integration/closing-window\\.spec\\.ts$',

@@ -67,7 +67,9 @@ export function validateHeartbeatConfig<In, Out>(config: HeartbeatConfig<In, Out
  * The heartbeat of one connection. Arrivals only record the time (no timer is touched per
  * message); one timer checks the wall clock, so a clock that jumped (a sleeping machine) is
  * noticed on the first tick after it wakes. Each tick also reads what the connection still has to
- * send: if that fell since the last tick, bytes are leaving, which counts as life too.
+ * send: if that fell since the last tick, bytes are leaving, which counts as life too. A tick that
+ * finds the deadline passed but ran late (a busy event loop, a machine that slept) gives the
+ * verdict one turn later, so that a reply received meanwhile is read first.
  */
 export class Heartbeat {
   readonly #interval: number;
@@ -80,6 +82,10 @@ export class Heartbeat {
   #lastBacklog = 0;
   // A flag, not a comparison of times: a reply in the same millisecond as its ping must count.
   #awaitingReply = false;
+  // When the timer is due, by the clock: a tick later than that ran on a busy event loop.
+  #due = 0;
+  // The deadline passed on a late tick, and the verdict waits one more turn of the event loop.
+  #lastChance = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -102,6 +108,7 @@ export class Heartbeat {
     this.#lastReceived = this.#lastTick = Date.now();
     this.#lastBacklog = this.#backlog();
     this.#awaitingReply = false;
+    this.#lastChance = false;
     this.#schedule(this.#interval);
   }
 
@@ -130,9 +137,18 @@ export class Heartbeat {
     this.#lastTick = now;
     const silent = now - this.#lastReceived;
     if (silent >= interval + this.#timeout) {
-      this.#dead(silent);
+      // A busy event loop runs an overdue timer before reading what arrived meanwhile (Node's
+      // timers come before its I/O, and a page's tasks may too): after a late tick, one more turn
+      // lets a reply that is already in count first.
+      if (now > this.#due && !this.#lastChance) {
+        this.#lastChance = true;
+        this.#schedule(0);
+      } else {
+        this.#dead(silent);
+      }
       return;
     }
+    this.#lastChance = false;
     if (silent >= interval && !this.#awaitingReply) {
       this.#awaitingReply = true;
       this.#ping();
@@ -143,6 +159,7 @@ export class Heartbeat {
   }
 
   #schedule(ms: number): void {
+    this.#due = Date.now() + ms;
     this.#timer = setTimeout(() => this.#tick(), ms);
   }
 }

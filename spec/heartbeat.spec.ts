@@ -61,14 +61,35 @@ describe('Heartbeat', () => {
     expect(deaths).toEqual([]);
   });
 
-  it('declares a connection dead on the first tick after the clock jumped (a machine that slept)', () => {
+  it('declares a connection dead on the first tick after the clock jumped (a machine that slept), one turn of the event loop later', () => {
     heartbeat.start();
     jest.advanceTimersByTime(100);
     jest.setSystemTime(start + 100 + 10 * 60_000);
     jest.advanceTimersByTime(100);
+    // The tick was late: what the runtime received meanwhile gets one more turn to be read.
+    expect(deaths).toEqual([]);
+    jest.advanceTimersByTime(1);
     expect(deaths).toHaveLength(1);
     expect(deaths[0]).toBeGreaterThanOrEqual(10 * 60_000);
     expect(pings).toEqual([]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('counts a reply read in the turn after a late deadline tick (a busy event loop), and goes on', () => {
+    heartbeat.start();
+    jest.advanceTimersByTime(200);
+    expect(pings).toEqual([200]);
+    // The event loop is busy for 400 ms: the deadline tick (due at 500) runs late.
+    jest.setSystemTime(start + 600);
+    jest.advanceTimersToNextTimer();
+    expect(deaths).toEqual([]);
+    expect(jest.getTimerCount()).toBe(1);
+    heartbeat.received(); // the pong, which had arrived during the busy stretch
+    jest.advanceTimersToNextTimer();
+    expect(deaths).toEqual([]);
+    jest.advanceTimersByTime(200);
+    expect(pings).toHaveLength(2);
+    expect(deaths).toEqual([]);
   });
 
   it('counts a reply that arrives in the same millisecond as its ping, and keeps pinging a connection that always replies at once', () => {
