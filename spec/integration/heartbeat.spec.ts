@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CLOSE_CODE_HEARTBEAT_TIMEOUT, ReactiveWebSocket } from '../../lib/index.js';
 import { WebSocketCtor, onRuntimeWebSocket } from '../support/client-websocket.js';
 import { ChaosProxy } from '../support/chaos-proxy.js';
@@ -45,11 +46,17 @@ describe('a half-open connection (R5)', () => {
     socket.messages$.subscribe((message) => visible.push(message));
     const detections: number[] = [];
     const reconnectTimes: number[] = [];
+    // A timer cannot fire while the event loop is busy elsewhere (a loaded machine, other suites):
+    // each round's bounds allow for the longest stall measured in it, and nothing else.
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const stalls: number[] = [];
     for (let round = 0; round < REPETITIONS; round++) {
       await until(() => socket.state === 'open', 5000, 'open');
       const pongsBefore = pongs;
       await until(() => pongs >= pongsBefore + 3, 5000, 'three healthy pongs');
       const closed = first(socket.close$, 5000);
+      lag.reset();
       proxy.blackhole();
       const close = await closed;
       const detectedAt = Date.now();
@@ -60,7 +67,9 @@ describe('a half-open connection (R5)', () => {
       proxy.heal();
       await until(() => socket.state === 'open', 5000, 'the reconnect');
       reconnectTimes.push(Date.now() - detectedAt);
+      stalls.push(lag.max / 1e6);
     }
+    lag.disable();
     socket.close();
     await all(socket.state$);
 
@@ -68,12 +77,13 @@ describe('a half-open connection (R5)', () => {
     summary('R5', {
       repetitions: REPETITIONS,
       'detect-ms max': Math.max(...detections),
-      'detect-ms median': detections.sort((a, b) => a - b)[Math.floor(REPETITIONS / 2)],
+      'detect-ms median': [...detections].sort((a, b) => a - b)[Math.floor(REPETITIONS / 2)],
       bound,
       'reconnect-ms max': Math.max(...reconnectTimes),
+      'event-loop-stall-ms max': Math.round(Math.max(...stalls)),
     });
-    for (const detection of detections) expect(detection).toBeLessThanOrEqual(bound);
-    for (const time of reconnectTimes) expect(time).toBeLessThanOrEqual(MAX_DELAY + 200);
+    detections.forEach((detection, round) => expect(detection).toBeLessThanOrEqual(bound + stalls[round]!));
+    reconnectTimes.forEach((time, round) => expect(time).toBeLessThanOrEqual(MAX_DELAY + 200 + stalls[round]!));
     expect(visible).toEqual([]);
   }, 60_000);
 
