@@ -51,6 +51,8 @@ export class Delivery<In, Out> {
   readonly #outbox: Outbox<Out>;
   readonly #resend: (data: unknown) => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** {@link received}, bound: what the socket calls with each decoded message. */
+  readonly acknowledge = (message: In): void => this.received(message);
 
   /**
    * @param config - the checked settings.

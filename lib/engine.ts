@@ -38,7 +38,7 @@ const ABNORMAL_CLOSURE: SocketCloseEvent = Object.freeze({ type: 'close', code: 
  * streams; the drop-in's `resilient()` tells a `WebSocketSubject`'s subscribers. It is the
  * observer of every connection it makes, so there is no closure per connection.
  */
-export abstract class Engine<In, Out> implements ConnectionObserver {
+export abstract class Engine<In, Out, Config extends EngineConfig<In, Out> = EngineConfig<In, Out>> implements ConnectionObserver {
   /** The one state machine (`state$`). */
   readonly lifecycle: Lifecycle;
   /** Subscribers of a lazy socket, or `undefined` for one that connects at `start()`. */
@@ -47,7 +47,8 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
   url: string;
   /** The connection now being attempted or open. */
   connection: Connection | undefined;
-  readonly #config: EngineConfig<In, Out>;
+  /** What drives the attempts; a subclass reads the rest of its own config here too. */
+  protected readonly config: Config;
   // Made when a connection first ends: most sockets never reconnect.
   #reconnect: ReconnectPolicy | undefined;
   #heartbeat: HeartbeatLike | undefined;
@@ -61,8 +62,8 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
    * @param config - what drives the attempts.
    * @param url - the URL to name in errors before an attempt resolves one, credentials redacted.
    */
-  constructor(config: EngineConfig<In, Out>, url: string) {
-    this.#config = config;
+  constructor(config: Config, url: string) {
+    this.config = config;
     this.url = url;
     this.lifecycle = new Lifecycle(config.lazy ? 'closed' : 'connecting');
     this.refs = config.lazy ? new RefCount((active) => (active ? this.#acquired() : this.#idle())) : undefined;
@@ -157,7 +158,7 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
   }
 
   #open(target: AttemptTarget, current: () => boolean): void {
-    const { WebSocketCtor, binaryType, connectTimeout } = this.#config;
+    const { WebSocketCtor, binaryType, connectTimeout } = this.config;
     this.url = redactUrl(String(target.url));
     try {
       this.connection = new Connection({ WebSocketCtor, url: target.url, protocols: target.protocols, binaryType, connectTimeout }, this);
@@ -171,7 +172,7 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
   /** @internal A connection opened. */
   open(connection: Connection): void {
     if (!this.lifecycle.to('open')) return;
-    this.#heartbeat = this.#config.features.heartbeat?.(
+    this.#heartbeat = this.config.features.heartbeat?.(
       connection,
       (value) => this.encode(value),
       (detail) => this.#connectionFailed(detail),
@@ -226,7 +227,7 @@ export abstract class Engine<In, Out> implements ConnectionObserver {
       else lifecycle.to('closed');
       return;
     }
-    const makePolicy = this.#config.features.reconnect;
+    const makePolicy = this.config.features.reconnect;
     const policy = request === undefined && makePolicy !== undefined ? (this.#reconnect ??= makePolicy()) : undefined;
     const next = policy?.next(close, openedAt, failure);
     if (next !== undefined) {

@@ -27,8 +27,6 @@ export class Sender<In, Out> implements SocketOutgoing<Out> {
   readonly #highWaterMark: number;
   readonly #encode: (value: Out) => WebSocketData;
   readonly #events: OutgoingEvents<Out>;
-  /** Settles what an incoming message acknowledges, with delivery on. */
-  readonly acknowledge: ((message: In) => void) | undefined;
 
   /**
    * @param encode - the serializer, checked: it throws for a value that cannot be sent.
@@ -49,9 +47,13 @@ export class Sender<In, Out> implements SocketOutgoing<Out> {
     this.#highWaterMark = buffer.highWaterMark;
     this.outbox = new Outbox<Out>(buffer, delivery !== undefined, url);
     if (delivery !== undefined) {
-      const acknowledged = (this.delivery = new Delivery(delivery, this.outbox, (data) => this.#sendIfOpen(data as WebSocketData)));
-      this.acknowledge = (message) => acknowledged.received(message);
+      this.delivery = new Delivery(delivery, this.outbox, (data) => this.#sendIfOpen(data as WebSocketData));
     }
+  }
+
+  /** Settles what an incoming message acknowledges, with delivery on. */
+  get acknowledge(): ((message: In) => void) | undefined {
+    return this.delivery?.acknowledge;
   }
 
   /** Messages waiting to be handed to a socket. */

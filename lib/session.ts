@@ -24,19 +24,13 @@ function toAttempt({ href, protocols }: Target): AttemptTarget {
  * streams, the outgoing path (the sender and its outbox) and the state of the incoming one (see `receive`).
  * `ReactiveWebSocket` is the public API over it.
  */
-export class Session<In, Out> extends Engine<In, Out> implements Incoming<In, Out> {
+export class Session<In, Out> extends Engine<In, Out, ResolvedConfig<In, Out>> implements Incoming<In, Out> {
   /** The socket's streams. */
   readonly streams: Streams<In, Out>;
   /** The outgoing path: the `buffer()` feature's outbox, or the core's unbounded queue. */
   readonly sender: SocketOutgoing<Out>;
-  /** Decodes each message. */
-  readonly deserializer: Deserializer<In>;
   /** Settles what a message acknowledges, with delivery on. */
   readonly acknowledge: ((message: In) => void) | undefined;
-  /** Recognises a heartbeat's reply. */
-  readonly isPong: ((message: In) => boolean) | undefined;
-  readonly #config: ResolvedConfig<In, Out>;
-  readonly #encode: (value: Out) => WebSocketData;
 
   constructor(config: ResolvedConfig<In, Out>) {
     const streams = new Streams<In, Out>();
@@ -49,23 +43,32 @@ export class Session<In, Out> extends Engine<In, Out> implements Incoming<In, Ou
     const sender: SocketOutgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined } =
       features.outgoing?.(encode, url, streams, features.delivery) ?? new SocketQueue(encode, (writable) => streams.writable(writable));
     super(config, url);
-    this.#config = config;
-    this.#encode = encode;
     this.streams = streams;
     this.sender = sender;
-    this.deserializer = config.deserializer;
     this.acknowledge = sender.acknowledge;
-    this.isPong = features.isPong;
     this.start();
   }
 
+  // Read from the config rather than copied: a field costs every socket its bytes.
+
+  /** Decodes each message. */
+  get deserializer(): Deserializer<In> {
+    return this.config.deserializer;
+  }
+
+  /** Recognises a heartbeat's reply. */
+  get isPong(): ((message: In) => boolean) | undefined {
+    return this.config.features.isPong;
+  }
+
   protected target(): AttemptTarget | PromiseLike<AttemptTarget> {
-    const target = resolveTarget(this.#config);
+    const target = resolveTarget(this.config);
     return isPromiseLike(target) ? target.then(toAttempt) : toAttempt(target);
   }
 
   protected encode(value: Out): WebSocketData {
-    return this.#encode(value);
+    // The heartbeat's ping: encoder() hands back the function the sender was given.
+    return encoder(this.config.serializer)(value);
   }
 
   /** `source`, counting its subscribers when the socket is lazy. */

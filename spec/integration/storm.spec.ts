@@ -54,7 +54,7 @@ describe('a server restart with 50 clients (R8)', () => {
 
       // The spread is the schedule the clients chose (seeded, so the same every run), not the
       // arrival times, which a busy machine bunches up.
-      const firstWaits = waits.map((delays) => delays[0]!);
+      const firstWaits = waits.map((delays) => delays[0]);
       const peak = peakIn50ms(firstWaits);
       const longest = Math.max(...waits.map((delays) => delays.reduce((sum, delay) => sum + delay, 0)));
       summary('R8', {
