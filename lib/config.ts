@@ -1,5 +1,5 @@
 import { dataDeserializer, identitySerializer, type Deserializer, type Serializer } from './codec.js';
-import { mergeFeatures, type SocketFeature } from './feature.js';
+import { mergeFeatures, type AnySocketFeature, type FeatureSlots, type SocketFeature } from './feature.js';
 import { resolveWebSocketCtor, type BinaryType, type WebSocketConstructor } from './native-socket.js';
 import { normalizeProtocols, normalizeUrl, pageBaseUrl, redactUrl } from './url.js';
 import { check, describeType, fail } from './check.js';
@@ -50,22 +50,22 @@ export interface ReactiveWebSocketOptions<In = unknown, Out = unknown> {
    * its key is an error, and its defaults (reconnect on, a 1,000-message outbox) give way to a
    * `reconnect()` or `buffer()` here.
    */
-  readonly use?: ReadonlyArray<SocketFeature<In, Out>>;
+  readonly use?: ReadonlyArray<SocketFeature<In, Out> | AnySocketFeature>;
 }
 
 /** A config checked and with every default filled in. */
 export interface ResolvedConfig<In, Out> {
-  /** The URL checked at construction, or `undefined` with a URL provider. */
-  readonly href: string | undefined;
-  readonly urlProvider: UrlProvider | undefined;
-  readonly protocols: readonly string[];
-  readonly protocolsProvider: ProtocolsProvider | undefined;
+  // One field each for a fixed value or its provider: a field costs every socket its bytes.
+  /** The URL checked at construction, or the URL provider. */
+  readonly url: string | UrlProvider;
+  /** The subprotocols checked at construction, or their provider. */
+  readonly protocols: readonly string[] | ProtocolsProvider;
   readonly WebSocketCtor: WebSocketConstructor;
   readonly binaryType: BinaryType | undefined;
   readonly serializer: Serializer<Out>;
   readonly deserializer: Deserializer<In>;
   /** The features, from `use` and from the keys that name one. */
-  readonly features: SocketFeature<In, Out>;
+  readonly features: FeatureSlots<In, Out>;
   readonly connectTimeout: number;
   readonly lazy: boolean;
 }
@@ -87,7 +87,7 @@ export interface FeatureKeys {
   /** The keys. */
   readonly names: readonly string[];
   /** The features a config names, by its keys and in `use`. */
-  features<In, Out>(config: ReactiveWebSocketOptions<In, Out>): SocketFeature<In, Out>;
+  features<In, Out>(config: ReactiveWebSocketOptions<In, Out>): FeatureSlots<In, Out>;
 }
 const BINARY_TYPES: readonly string[] = ['blob', 'arraybuffer', 'nodebuffer', 'fragments'];
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
@@ -119,13 +119,9 @@ export function resolveConfig<In, Out>(
   if (lazy !== undefined && typeof lazy !== 'boolean') fail(`lazy must be true or false, not ${describeType(lazy)}`);
   const connectTimeout = config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
   check(typeof connectTimeout == 'number' && connectTimeout > 0, 'connectTimeout', connectTimeout, 'a number of ms above 0, or Infinity');
-  const urlProvider = typeof url === 'function' ? url : undefined;
-  const protocolsProvider = typeof protocols === 'function' ? protocols : undefined;
   return {
-    href: urlProvider === undefined ? normalizeUrl(url as string | URL, pageBaseUrl()) : undefined,
-    urlProvider,
-    protocols: protocolsProvider === undefined ? normalizeProtocols(protocols as string | readonly string[] | undefined) : [],
-    protocolsProvider,
+    url: typeof url === 'function' ? url : normalizeUrl(url, pageBaseUrl()),
+    protocols: typeof protocols === 'function' ? protocols : normalizeProtocols(protocols),
     WebSocketCtor: resolveWebSocketCtor(config.WebSocketCtor),
     binaryType,
     serializer: serializer ?? identitySerializer<Out>,
@@ -137,8 +133,8 @@ export function resolveConfig<In, Out>(
 }
 
 /** The URL to show in messages: the fixed one, credentials redacted, or a placeholder until a provider gives one. */
-export function shownUrl(config: { readonly href: string | undefined }): string {
-  return config.href === undefined ? '(URL from the url provider)' : redactUrl(config.href);
+export function shownUrl({ url }: { readonly url: string | UrlProvider }): string {
+  return typeof url === 'function' ? '(URL from the url provider)' : redactUrl(url);
 }
 
 function toConfig<In, Out>(
@@ -175,13 +171,10 @@ export interface Target {
  * browser would reject (SyntaxError), gives a rejected promise: reported on a later turn, since
  * at construction nobody listens to `error$` yet.
  */
-export function resolveTarget(
-  config: Pick<ResolvedConfig<unknown, unknown>, 'href' | 'urlProvider' | 'protocols' | 'protocolsProvider'>,
-): Target | PromiseLike<Target> {
+export function resolveTarget(config: Pick<ResolvedConfig<unknown, unknown>, 'url' | 'protocols'>): Target | PromiseLike<Target> {
   try {
-    const { href, urlProvider, protocols, protocolsProvider } = config;
-    const url = urlProvider === undefined ? href! : urlProvider();
-    const offered = protocolsProvider === undefined ? protocols : protocolsProvider();
+    const url = typeof config.url === 'function' ? config.url() : config.url;
+    const offered = typeof config.protocols === 'function' ? config.protocols() : config.protocols;
     if (isPromiseLike(url) || isPromiseLike(offered)) return Promise.all([url, offered]).then(([u, p]) => toTarget(u, p));
     return toTarget(url, offered);
   } catch (error) {

@@ -24,7 +24,7 @@ export { reconnect } from './reconnect.js';
 export { heartbeat } from './heartbeat.js';
 export { buffer } from './sender.js';
 export { delivery } from './delivery.js';
-export { type SocketFeature } from './feature.js';
+export { type AnySocketFeature, type FeatureMessageTypes, type SocketFeature } from './feature.js';
 export { type WebSocketConstructor, type WebSocketLike, type BinaryType } from './native-socket.js';
 export { Connection, type ConnectionOptions, type ConnectionObserver } from './connection.js';
 export { type NativeEvent, type NativeEventSink } from './native-socket.js';

@@ -1,4 +1,4 @@
-import type { SocketFeature } from './feature.js';
+import { asFeature, type SocketFeature } from './feature.js';
 import type { Outbox } from './outbox.js';
 import { callSafely, callForSend } from './report.js';
 import { check, describeType, describeValue } from './check.js';
@@ -150,5 +150,5 @@ export class Delivery<In, Out> {
  * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
  */
 export function delivery<In, Out>(config: DeliveryConfig<In, Out>): SocketFeature<In, Out> {
-  return { delivery: resolveDeliveryConfig(config ?? (null as unknown as DeliveryConfig<In, Out>)) };
+  return asFeature<In, Out>({ delivery: resolveDeliveryConfig(config ?? (null as unknown as DeliveryConfig<In, Out>)) });
 }

@@ -2,7 +2,7 @@ import { isPromiseLike } from './config.js';
 import type { WebSocketData } from './codec.js';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from './connection.js';
 import { ConnectionError, describeError, type ClosedBy, type ReconnectError } from './errors.js';
-import type { HeartbeatLike, ReconnectPolicy, SocketFeature } from './feature.js';
+import type { FeatureSlots, HeartbeatLike, ReconnectPolicy } from './feature.js';
 import type { SocketCloseEvent } from './events.js';
 import { Lifecycle, RefCount } from './lifecycle.js';
 import { handshakeStatus, nativeErrorDetail, type NativeEvent } from './native-socket.js';
@@ -21,7 +21,7 @@ export interface EngineConfig<In, Out> {
   readonly binaryType: string | undefined;
   readonly connectTimeout: number;
   /** The features the engine runs: the reconnect policy and the heartbeat, each where given. */
-  readonly features: SocketFeature<In, Out>;
+  readonly features: FeatureSlots<In, Out>;
   /** Connect on the first counted subscriber and close after the last; else at `start()`. */
   readonly lazy: boolean;
 }

@@ -73,17 +73,54 @@ export interface ReconnectPolicy {
  * `delivery()`) and passed in `use`. What it adds attaches at the places the engine lets it in;
  * the engine imports no feature, so a bundle carries only the features a program names.
  *
- * @typeParam In - the type of decoded incoming messages.
- * @typeParam Out - the type of outgoing messages before encoding.
+ * Its type says which sockets it fits: those whose incoming messages it can read, and whose
+ * serializer takes what it sends. A feature that reads and sends no message is an
+ * {@link AnySocketFeature}: it fits any socket.
+ *
+ * @typeParam In - the type of incoming messages it reads.
+ * @typeParam Out - the type of outgoing messages it sends or reads.
  */
 export interface SocketFeature<In = unknown, Out = unknown> {
-  /** @internal Makes the reconnect policy, when a connection first ends: whether and when to try again. */
+  /** Never set: the feature's message types, for TypeScript alone. */
+  readonly messageTypes?: FeatureMessageTypes<In, Out>;
+}
+
+/**
+ * A feature's message types, as TypeScript checks them against a socket's: the incoming messages
+ * it reads go in, the outgoing ones it sends or reads come out. So a socket takes a feature that
+ * reads a wider type than it receives, and sends a narrower one than its serializer takes.
+ */
+export interface FeatureMessageTypes<In, Out> {
+  /** The incoming messages it reads. */
+  readonly reads: (incoming: In) => void;
+  /** The outgoing messages it sends or reads. */
+  readonly sends?: Out;
+}
+
+/**
+ * A feature that reads and sends no message, such as `reconnect()` and `buffer()`: it fits any
+ * socket, and leaves the socket's message types to the rest of its config.
+ */
+export interface AnySocketFeature {
+  /** Never set: for TypeScript alone. */
+  readonly messageTypes?: {
+    readonly reads: (incoming: unknown) => void;
+    /** No outgoing message type: nothing for a socket's `Out` to be inferred from. */
+    readonly sendsNone: true;
+  };
+}
+
+/**
+ * What features add, at the places the engine lets them in: the shape behind {@link SocketFeature},
+ * which keeps it out of the public type. Each place is filled by at most one feature.
+ */
+export interface FeatureSlots<In, Out> {
+  /** Makes the reconnect policy, when a connection first ends: whether and when to try again. */
   readonly reconnect?: (() => ReconnectPolicy) | undefined;
-  /** @internal Starts the heartbeat of a connection that opened; `presumedDead` fails it (it is then abandoned with 4010). */
+  /** Starts the heartbeat of a connection that opened; `presumedDead` fails it (it is then abandoned with 4010). */
   readonly heartbeat?:
     ((connection: Connection, encode: (value: Out) => WebSocketData, presumedDead: (detail: string) => void) => HeartbeatLike) | undefined;
   /**
-   * @internal
    * Makes the outgoing path in place of the core's unbounded queue (the `buffer()` feature), with
    * `acknowledge` for each decoded message when it keeps values until acknowledged (`delivery()`).
    */
@@ -92,23 +129,28 @@ export interface SocketFeature<In = unknown, Out = unknown> {
         serializer: (value: Out) => WebSocketData,
         url: string,
         events: OutgoingEvents<Out>,
-        delivery: SocketFeature<In, Out>['delivery'],
+        delivery: FeatureSlots<In, Out>['delivery'],
       ) => SocketOutgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined })
     | undefined;
-  /** @internal At-least-once delivery's settings, checked, for the outgoing path (`delivery()`). */
+  /** At-least-once delivery's settings, checked, for the outgoing path (`delivery()`). */
   readonly delivery?:
     { readonly id: (message: Out) => unknown; readonly ackOf: (message: In) => unknown; readonly timeout: number } | undefined;
-  /** @internal Recognises the heartbeat's reply, which subscribers do not see. */
+  /** Recognises the heartbeat's reply, which subscribers do not see. */
   readonly isPong?: ((message: In) => boolean) | undefined;
+}
+
+/** A feature's places as its public type. */
+export function asFeature<In, Out>(slots: FeatureSlots<In, Out>): SocketFeature<In, Out> {
+  return slots as SocketFeature<In, Out>;
 }
 
 /**
  * The features of `use`, merged into one. @throws TypeError for something that is not a feature,
  * or for two features that fill the same place (say, two `heartbeat()`s).
  */
-export function mergeFeatures<In, Out>(use: ReadonlyArray<SocketFeature<In, Out>> | undefined): SocketFeature<In, Out> {
+export function mergeFeatures<In, Out>(use: ReadonlyArray<SocketFeature<In, Out> | AnySocketFeature> | undefined): FeatureSlots<In, Out> {
   // One shape for every socket: the engine keeps it for the socket's life.
-  const merged: { -readonly [Place in keyof SocketFeature<In, Out>]: SocketFeature<In, Out>[Place] } = {
+  const merged: { -readonly [Place in keyof FeatureSlots<In, Out>]: FeatureSlots<In, Out>[Place] } = {
     reconnect: undefined,
     heartbeat: undefined,
     outgoing: undefined,
@@ -124,7 +166,7 @@ export function mergeFeatures<In, Out>(use: ReadonlyArray<SocketFeature<In, Out>
         `reactive-websocket: use holds ${describeValue(feature)}, which is not a feature; call the feature's function: reconnect(), not reconnect.`,
       );
     }
-    for (const [place, value] of Object.entries(feature as object) as Array<[keyof SocketFeature<In, Out>, never]>) {
+    for (const [place, value] of Object.entries(feature as object) as Array<[keyof FeatureSlots<In, Out>, never]>) {
       if (merged[place] !== undefined && value !== undefined) {
         throw new TypeError(`reactive-websocket: two features in use both set ${place}; name each feature once.`);
       }

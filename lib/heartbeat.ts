@@ -3,7 +3,7 @@ import { CLOSE_CODE_HEARTBEAT_TIMEOUT } from './close-code.js';
 import type { Connection } from './connection.js';
 import { outgoingBacklog } from './native-socket.js';
 import { reportError } from './report.js';
-import type { SocketFeature } from './feature.js';
+import { asFeature, type SocketFeature } from './feature.js';
 import { check } from './check.js';
 
 /**
@@ -218,8 +218,8 @@ function NONE(): number {
  */
 export function heartbeat<In, Out>(config: HeartbeatConfig<In, Out>): SocketFeature<In, Out> {
   const checked = validateHeartbeatConfig(config ?? (null as unknown as HeartbeatConfig<In, Out>))!;
-  return {
+  return asFeature<In, Out>({
     heartbeat: (connection, encode, presumedDead) => startHeartbeat(checked, connection, encode, presumedDead),
     isPong: checked.isPong,
-  };
+  });
 }

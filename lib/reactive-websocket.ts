@@ -1,7 +1,7 @@
 import { ReactiveWebSocket as CoreReactiveWebSocket } from './core-socket.js';
 import type { FeatureKeys, ReactiveWebSocketOptions } from './config.js';
 import { delivery, type DeliveryConfig } from './delivery.js';
-import { mergeFeatures, type SocketFeature } from './feature.js';
+import { asFeature, mergeFeatures, type AnySocketFeature, type FeatureSlots, type SocketFeature } from './feature.js';
 import { heartbeat, type HeartbeatConfig } from './heartbeat.js';
 import type { BufferConfig } from './outbox.js';
 import { reconnect, type ReconnectConfig } from './reconnect.js';
@@ -29,17 +29,17 @@ export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> extends Re
 }
 
 // The defaults, made once and shared by every socket that takes them, as most do.
-let defaults: { reconnect: SocketFeature; buffer: SocketFeature; both?: SocketFeature } | undefined;
+let defaults: { reconnect: AnySocketFeature; buffer: AnySocketFeature; both?: FeatureSlots<never, never> } | undefined;
 
 /** The one place that names every feature: how this socket's config keys become them. */
 const FEATURE_KEYS: FeatureKeys = {
   names: ['reconnect', 'buffer', 'delivery', 'heartbeat'],
-  features<In, Out>(options: ReactiveWebSocketOptions<In, Out>): SocketFeature<In, Out> {
+  features<In, Out>(options: ReactiveWebSocketOptions<In, Out>): FeatureSlots<In, Out> {
     const config = options as ReactiveWebSocketConfig<In, Out>;
     const shared = (defaults ??= { reconnect: reconnect(), buffer: buffer() }) as unknown as {
       reconnect: SocketFeature<In, Out>;
       buffer: SocketFeature<In, Out>;
-      both?: SocketFeature<In, Out>;
+      both?: FeatureSlots<In, Out>;
     };
     const { use, reconnect: reconnectKey, buffer: bufferKey, heartbeat: heartbeatKey, delivery: deliveryKey } = config;
     if (
@@ -52,7 +52,7 @@ const FEATURE_KEYS: FeatureKeys = {
       return (shared.both ??= mergeFeatures([shared.reconnect, shared.buffer]));
     }
     const used = mergeFeatures(use);
-    const keyed: Array<SocketFeature<In, Out>> = [used];
+    const keyed: Array<SocketFeature<In, Out>> = [asFeature(used)];
     // The defaults give way to the same feature in use.
     if (reconnectKey !== undefined) keyed.push(reconnect(reconnectKey));
     else if (used.reconnect === undefined) keyed.push(shared.reconnect);

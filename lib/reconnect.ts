@@ -1,7 +1,7 @@
 import { ReconnectError, type ConnectionError } from './errors.js';
 import type { SocketCloseEvent } from './events.js';
 import { askSafely } from './report.js';
-import type { SocketFeature } from './feature.js';
+import type { AnySocketFeature, FeatureSlots } from './feature.js';
 import { check, definedOnly, describeValue } from './check.js';
 
 /**
@@ -224,7 +224,7 @@ export class Reconnect {
  *
  * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
  */
-export function reconnect<In = unknown, Out = unknown>(config: boolean | ReconnectConfig = true): SocketFeature<In, Out> {
+export function reconnect(config: boolean | ReconnectConfig = true): AnySocketFeature {
   const resolved = resolveReconnectConfig(config, true);
-  return { reconnect: resolved && (() => new Reconnect(resolved)) };
+  return { reconnect: resolved && (() => new Reconnect(resolved)) } satisfies FeatureSlots<never, never> as AnySocketFeature;
 }

@@ -2,7 +2,7 @@ import { utf8ByteLength } from './close-code.js';
 import { snapshot, type WebSocketData } from './codec.js';
 import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
 import { OPEN, type WebSocketLike } from './native-socket.js';
-import type { OutgoingEvents, SocketFeature, SocketOutgoing } from './feature.js';
+import type { AnySocketFeature, FeatureSlots, OutgoingEvents, SocketOutgoing } from './feature.js';
 import { Outbox, resolveBufferConfig, type BufferConfig, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
 
 // How often a socket above its high-water mark is checked for room: browsers have no drain event.
@@ -205,9 +205,9 @@ function byteLength(data: WebSocketData): number {
  *
  * @throws TypeError or RangeError at once for a setting of the wrong type or range, naming it.
  */
-export function buffer<In = unknown, Out = unknown>(config?: BufferConfig): SocketFeature<In, Out> {
+export function buffer(config?: BufferConfig): AnySocketFeature {
   const resolved = resolveBufferConfig(config);
   return {
-    outgoing: (encode, url, events, delivery) => new Sender<In, Out>(encode, resolved, delivery, url, events),
-  };
+    outgoing: (encode, url, events, delivery) => new Sender(encode, resolved, delivery, url, events),
+  } satisfies FeatureSlots<never, never> as AnySocketFeature;
 }

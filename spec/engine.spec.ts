@@ -9,7 +9,7 @@ import type { Connection } from '../lib/connection.js';
 import { Engine, type AttemptTarget, type EngineConfig } from '../lib/engine.js';
 import { ConnectionError, ReconnectError, type ClosedBy } from '../lib/errors.js';
 import type { SocketCloseEvent } from '../lib/events.js';
-import type { SocketFeature } from '../lib/feature.js';
+import { mergeFeatures, type FeatureSlots, type SocketFeature } from '../lib/feature.js';
 import { heartbeat } from '../lib/heartbeat.js';
 import type { SocketState } from '../lib/lifecycle.js';
 import type { NativeEvent } from '../lib/native-socket.js';
@@ -105,7 +105,7 @@ class RecordingEngine extends Engine<string, string> {
 /** A heartbeat feature that only records: when each connection's heartbeat started, heard something, stopped. */
 function fakeHeartbeat(log: string[]) {
   const beats: Array<{ connection: Connection; encode: (value: string) => unknown; presumedDead: (detail: string) => void }> = [];
-  const feature: SocketFeature<string, string> = {
+  const feature: FeatureSlots<string, string> = {
     heartbeat: (connection, encode, presumedDead) => {
       beats.push({ connection, encode, presumedDead });
       log.push('heartbeat started');
@@ -116,7 +116,8 @@ function fakeHeartbeat(log: string[]) {
 }
 
 interface Options {
-  readonly features?: SocketFeature<string, string>;
+  /** A feature as use holds it, or its places filled by hand. */
+  readonly features?: SocketFeature<string, string> | FeatureSlots<string, string>;
   readonly lazy?: boolean;
   readonly target?: () => AttemptTarget | PromiseLike<AttemptTarget>;
   readonly connectTimeout?: number;
@@ -141,7 +142,8 @@ function engine(options: Options = {}) {
       WebSocketCtor,
       binaryType: options.binaryType,
       connectTimeout: options.connectTimeout ?? Infinity,
-      features: options.features ?? {},
+      // A feature's public type hides its places; they are what the engine reads.
+      features: (options.features ?? {}) as FeatureSlots<string, string>,
       lazy: options.lazy ?? false,
     },
     log,
@@ -458,7 +460,7 @@ describe('Engine: a close without requestClose()', () => {
   });
 
   it('makes the reconnect policy once, when a connection first ends', () => {
-    const made = jest.fn(() => reconnect(RETRY).reconnect!());
+    const made = jest.fn(() => mergeFeatures([reconnect(RETRY)]).reconnect!());
     const { made: attempts } = engine({ features: { reconnect: made } });
     expect(made).not.toHaveBeenCalled();
     attempts[0].fail();

@@ -2,7 +2,12 @@
  * mergeFeatures on its own: the features of `use` become one, each place filled by at most one
  * feature, with a message that says what to write for anything else.
  */
-import { mergeFeatures, type SocketFeature } from '../lib/feature.js';
+import { asFeature, mergeFeatures, type FeatureSlots, type SocketFeature } from '../lib/feature.js';
+
+/** Features with the given places filled, as use holds them. */
+function features(...places: Array<FeatureSlots<unknown, unknown>>): SocketFeature[] {
+  return places.map((filled) => asFeature(filled));
+}
 
 const policy = () => ({
   next: () => undefined,
@@ -21,7 +26,7 @@ describe('mergeFeatures', () => {
   });
 
   it('puts what each feature adds in its place, as given', () => {
-    const merged = mergeFeatures<unknown, unknown>([{ reconnect: policy }, { heartbeat: beat, isPong }]);
+    const merged = mergeFeatures(features({ reconnect: policy }, { heartbeat: beat, isPong }));
     expect(merged).toEqual({ reconnect: policy, heartbeat: beat, isPong });
     expect(merged.reconnect).toBe(policy);
     expect(merged.heartbeat).toBe(beat);
@@ -29,17 +34,17 @@ describe('mergeFeatures', () => {
   });
 
   it('lets a feature that leaves a place undefined stand beside one that fills it, in either order', () => {
-    expect(mergeFeatures([{ reconnect: undefined }, { reconnect: policy }]).reconnect).toBe(policy);
-    expect(mergeFeatures([{ reconnect: policy }, { reconnect: undefined }]).reconnect).toBe(policy);
-    expect(mergeFeatures([{ reconnect: undefined }, { reconnect: undefined }])).toEqual({ reconnect: undefined });
-    expect(mergeFeatures([{}, { isPong }, {}])).toEqual({ isPong });
+    expect(mergeFeatures(features({ reconnect: undefined }, { reconnect: policy })).reconnect).toBe(policy);
+    expect(mergeFeatures(features({ reconnect: policy }, { reconnect: undefined })).reconnect).toBe(policy);
+    expect(mergeFeatures(features({ reconnect: undefined }, { reconnect: undefined }))).toEqual({ reconnect: undefined });
+    expect(mergeFeatures(features({}, { isPong }, {}))).toEqual({ isPong });
   });
 
   it('refuses two features that fill the same place, naming it', () => {
-    expect(() => mergeFeatures([{ heartbeat: beat, isPong }, { heartbeat: beat }])).toThrow(
+    expect(() => mergeFeatures(features({ heartbeat: beat, isPong }, { heartbeat: beat }))).toThrow(
       new TypeError('reactive-websocket: two features in use both set heartbeat; name each feature once.'),
     );
-    expect(() => mergeFeatures([{ isPong }, {}, { isPong }])).toThrow(/both set isPong/);
+    expect(() => mergeFeatures(features({ isPong }, {}, { isPong }))).toThrow(/both set isPong/);
   });
 
   it.each([

@@ -10,6 +10,7 @@ import {
   type ResolvedReconnectConfig,
 } from '../lib/reconnect.js';
 import { seededRandom } from './support/random.js';
+import { places } from './support/feature-places.js';
 
 const config = (overrides: Partial<ResolvedReconnectConfig> = {}): ResolvedReconnectConfig => ({ ...RECONNECT_DEFAULTS, ...overrides });
 
@@ -412,11 +413,11 @@ describe('Reconnect: the wait for the page to be online', () => {
 
 describe('reconnect()', () => {
   it('makes a new policy each time one is needed, with the defaults when given nothing or true', () => {
-    const feature = reconnect();
+    const feature = places(reconnect());
     const policy = feature.reconnect!();
     expect(policy).toBeInstanceOf(Reconnect);
     expect(feature.reconnect!()).not.toBe(policy);
-    expect(reconnect(true).reconnect!()).toBeInstanceOf(Reconnect);
+    expect(places(reconnect(true)).reconnect!()).toBeInstanceOf(Reconnect);
   });
 
   it('adds no policy for false or attempts 0, and checks its settings at once', () => {
@@ -426,7 +427,7 @@ describe('reconnect()', () => {
   });
 
   it('makes policies with the settings given', () => {
-    const policy = reconnect({ initialDelay: 200, maxDelay: 200, attempts: 1, random: () => 0.5 }).reconnect!();
+    const policy = places(reconnect({ initialDelay: 200, maxDelay: 200, attempts: 1, random: () => 0.5 })).reconnect!();
     expect(policy.next(CLOSE, undefined)).toEqual({ attempt: 1, delay: 100 });
     expect(policy.next(CLOSE, undefined)).toBeUndefined();
   });

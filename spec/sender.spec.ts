@@ -10,6 +10,7 @@ import type { OutgoingEvents } from '../lib/feature.js';
 import type { WebSocketLike } from '../lib/native-socket.js';
 import { resolveBufferConfig, type BufferConfig } from '../lib/outbox.js';
 import { Sender, buffer } from '../lib/sender.js';
+import { places } from './support/feature-places.js';
 
 const URL_ = 'ws://example.test/feed';
 
@@ -406,14 +407,14 @@ describe('Sender: with delivery', () => {
 describe('buffer()', () => {
   it('makes a Sender with its settings, taking delivery’s when given', () => {
     const { sink } = events();
-    const feature = buffer<Reply, string>({ limit: 1 });
+    const feature = places<Reply, string>(buffer({ limit: 1 }));
     const path = feature.outgoing!((value) => value, URL_, sink, undefined);
     expect(path).toBeInstanceOf(Sender);
     path.send('a');
     expect(() => path.send('b')).toThrow(BufferOverflowError);
     expect(path.acknowledge).toBeUndefined();
     const delivery = resolveDeliveryConfig<Reply, string>({ id: (value) => value, ackOf: (reply) => reply.ack });
-    const delivering = buffer<Reply, string>().outgoing!((value) => value, URL_, sink, delivery);
+    const delivering = places<Reply, string>(buffer()).outgoing!((value) => value, URL_, sink, delivery);
     expect(delivering.acknowledge).toBeInstanceOf(Function);
   });
 

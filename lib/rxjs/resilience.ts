@@ -1,6 +1,6 @@
 import type { Subscriber } from 'rxjs';
 import { reconnect as reconnectFeature, type ReconnectConfig, type ReconnectEvent } from '../reconnect.js';
-import { mergeFeatures, type SocketFeature } from '../feature.js';
+import { mergeFeatures, type FeatureSlots } from '../feature.js';
 import type { WebSocketData } from '../codec.js';
 import type { Connection, ConnectionObserver, ConnectionOptions } from '../connection.js';
 import { Engine, type AttemptTarget } from '../engine.js';
@@ -64,7 +64,7 @@ export interface ResilientWebSocketSubjectConfig<In, Out = In> extends WebSocket
 
 interface Settings<In, Out> {
   /** Reconnect and heartbeat, for the engine. */
-  readonly features: SocketFeature<In, Out>;
+  readonly features: FeatureSlots<In, Out>;
   readonly connectTimeout: number;
   readonly buffer: ReturnType<typeof resolveBufferConfig> | undefined;
   readonly delivery: ReturnType<typeof resolveDeliveryConfig<In, Out>>;
