@@ -104,6 +104,7 @@ export interface FeatureMessageTypes<In, Out> {
 export interface AnySocketFeature {
   /** Never set: for TypeScript alone. */
   readonly messageTypes?: {
+    /** Reads any incoming message, or none. */
     readonly reads: (incoming: unknown) => void;
     /** No outgoing message type: nothing for a socket's `Out` to be inferred from. */
     readonly sendsNone: true;
