@@ -19,8 +19,23 @@ export interface DeliveryConfig<In = unknown, Out = unknown> {
   readonly timeout?: number;
 }
 
-/** Delivery settings with the default filled in. */
-export type ResolvedDeliveryConfig<In, Out> = Required<DeliveryConfig<In, Out>>;
+/**
+ * Delivery settings with the default filled in, and the way to start delivery over an outbox:
+ * the outgoing path reaches `Delivery` only through them, so a bundle with `buffer()` and no
+ * `delivery()` carries none of it.
+ */
+export class ResolvedDeliveryConfig<In, Out> implements Required<DeliveryConfig<In, Out>> {
+  constructor(
+    readonly id: (message: Out) => unknown,
+    readonly ackOf: (message: In) => unknown,
+    readonly timeout: number,
+  ) {}
+
+  /** Starts delivery over `outbox`; `resend` hands one message to the open socket again. */
+  start(outbox: Outbox<Out>, resend: (data: unknown) => void): Delivery<In, Out> {
+    return new Delivery(this, outbox, resend);
+  }
+}
 
 const DEFAULT_ACK_TIMEOUT = 10_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -38,7 +53,7 @@ export function resolveDeliveryConfig<In, Out>(config: DeliveryConfig<In, Out> |
   }
   const timeout = config.timeout ?? DEFAULT_ACK_TIMEOUT;
   check(typeof timeout == 'number' && timeout > 0, 'delivery.timeout', timeout, 'a number of ms above 0, or Infinity');
-  return { id: config.id, ackOf: config.ackOf, timeout };
+  return new ResolvedDeliveryConfig(config.id, config.ackOf, timeout);
 }
 
 /**

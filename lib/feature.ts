@@ -1,6 +1,7 @@
 import { describeValue } from './check.js';
 import type { WebSocketData } from './codec.js';
 import type { Connection } from './connection.js';
+import type { ResolvedDeliveryConfig } from './delivery.js';
 import type { ReconnectError, ConnectionError } from './errors.js';
 import type { SocketCloseEvent } from './events.js';
 import type { WebSocketLike } from './native-socket.js';
@@ -134,8 +135,7 @@ export interface FeatureSlots<In, Out> {
       ) => SocketOutgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined })
     | undefined;
   /** At-least-once delivery's settings, checked, for the outgoing path (`delivery()`). */
-  readonly delivery?:
-    { readonly id: (message: Out) => unknown; readonly ackOf: (message: In) => unknown; readonly timeout: number } | undefined;
+  readonly delivery?: ResolvedDeliveryConfig<In, Out> | undefined;
   /** Recognises the heartbeat's reply, which subscribers do not see. */
   readonly isPong?: ((message: In) => boolean) | undefined;
 }

@@ -1,6 +1,6 @@
 import { utf8ByteLength } from './close-code.js';
 import { snapshot, type WebSocketData } from './codec.js';
-import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
+import type { Delivery, ResolvedDeliveryConfig } from './delivery.js';
 import { OPEN, type WebSocketLike } from './native-socket.js';
 import type { AnySocketFeature, FeatureSlots, OutgoingEvents, SocketOutgoing } from './feature.js';
 import { Outbox, resolveBufferConfig, type BufferConfig, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
@@ -46,9 +46,7 @@ export class Sender<In, Out> implements SocketOutgoing<Out> {
     this.#events = events;
     this.#highWaterMark = buffer.highWaterMark;
     this.outbox = new Outbox<Out>(buffer, delivery !== undefined, url);
-    if (delivery !== undefined) {
-      this.delivery = new Delivery(delivery, this.outbox, (data) => this.#sendIfOpen(data as WebSocketData));
-    }
+    this.delivery = delivery?.start(this.outbox, (data) => this.#sendIfOpen(data as WebSocketData));
   }
 
   /** Settles what an incoming message acknowledges, with delivery on. */
