@@ -31,6 +31,15 @@ export class ResolvedDeliveryConfig<In, Out> implements Required<DeliveryConfig<
     readonly timeout: number,
   ) {}
 
+  /**
+   * Refuses a socket with no `buffer()`: delivery keeps its messages in the outbox. Here rather
+   * than in the socket, so that a bundle without `delivery()` carries no word of it.
+   * @throws TypeError always.
+   */
+  withoutBuffer(): never {
+    throw new TypeError('reactive-websocket: delivery() keeps messages in the outbox until acknowledged: use buffer() too.');
+  }
+
   /** Starts delivery over `outbox`; `resend` hands one message to the open socket again. */
   start(outbox: Outbox<Out>, resend: (data: unknown) => void): Delivery<In, Out> {
     return new Delivery(this, outbox, resend);

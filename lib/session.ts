@@ -8,7 +8,7 @@ import type { NativeEvent } from './native-socket.js';
 import { receive, type Incoming } from './receiver.js';
 import type { ReconnectEvent } from './reconnect.js';
 import { encoder, type Deserializer, type WebSocketData } from './codec.js';
-import type { SocketOutgoing } from './feature.js';
+import type { FeatureSlots, SocketOutgoing } from './feature.js';
 import { SocketQueue } from './queue.js';
 import { Streams } from './streams.js';
 
@@ -17,6 +17,16 @@ const OPEN_EVENT: SocketOpenEvent = Object.freeze({ type: 'open' });
 /** The constructor's arguments for a checked target: the protocols left out of the call when there are none. */
 function toAttempt({ href, protocols }: Target): AttemptTarget {
   return { url: href, protocols: protocols.length > 0 ? [...protocols] : undefined };
+}
+
+/** The core's unbounded queue, where no feature gives an outgoing path; `delivery()` refuses it. */
+function coreQueue<In, Out>(
+  features: FeatureSlots<In, Out>,
+  encode: (value: Out) => WebSocketData,
+  streams: Streams<In, Out>,
+): SocketQueue<Out> {
+  features.delivery?.withoutBuffer();
+  return new SocketQueue(encode, (writable) => streams.writable(writable));
 }
 
 /**
@@ -37,11 +47,8 @@ export class Session<In, Out> extends Engine<In, Out, ResolvedConfig<In, Out>> i
     const url = shownUrl(config);
     const encode = encoder(config.serializer);
     const { features } = config;
-    if (features.delivery !== undefined && features.outgoing === undefined) {
-      throw new TypeError('reactive-websocket: delivery() keeps messages in the outbox until acknowledged: use buffer() too.');
-    }
     const sender: SocketOutgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined } =
-      features.outgoing?.(encode, url, streams, features.delivery) ?? new SocketQueue(encode, (writable) => streams.writable(writable));
+      features.outgoing?.(encode, url, streams, features.delivery) ?? coreQueue(features, encode, streams);
     super(config, url);
     this.streams = streams;
     this.sender = sender;
