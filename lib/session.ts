@@ -7,7 +7,7 @@ import type { SocketCloseEvent, SocketOpenEvent } from './events.js';
 import type { NativeEvent } from './native-socket.js';
 import { receive, type Incoming } from './receiver.js';
 import type { ReconnectEvent } from './reconnect.js';
-import { encoder, type Deserializer, type WebSocketData } from './codec.js';
+import { encoder, type WebSocketData } from './codec.js';
 import type { FeatureSlots, SocketOutgoing } from './feature.js';
 import { SocketQueue } from './queue.js';
 import { Streams } from './streams.js';
@@ -54,18 +54,6 @@ export class Session<In, Out> extends Engine<In, Out, ResolvedConfig<In, Out>> i
     this.sender = sender;
     this.acknowledge = sender.acknowledge;
     this.start();
-  }
-
-  // Read from the config rather than copied: a field costs every socket its bytes.
-
-  /** Decodes each message. */
-  get deserializer(): Deserializer<In> {
-    return this.config.deserializer;
-  }
-
-  /** Recognises a heartbeat's reply. */
-  get isPong(): ((message: In) => boolean) | undefined {
-    return this.config.features.isPong;
   }
 
   protected target(): AttemptTarget | PromiseLike<AttemptTarget> {
@@ -128,7 +116,7 @@ export class Session<In, Out> extends Engine<In, Out, ResolvedConfig<In, Out>> i
   }
 
   protected received(event: NativeEvent): void {
-    receive(this, event);
+    receive(this, this.config, event);
   }
 
   protected stopSending(): void {
