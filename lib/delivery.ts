@@ -1,4 +1,4 @@
-import { asFeature, type SocketFeature } from './feature.js';
+import { asFeature, type DeliverySettings, type SocketFeature } from './feature.js';
 import type { Outbox } from './outbox.js';
 import { callSafely, callForSend } from './report.js';
 import { check, describeType, describeValue } from './check.js';
@@ -24,7 +24,7 @@ export interface DeliveryConfig<In = unknown, Out = unknown> {
  * the outgoing path reaches `Delivery` only through them, so a bundle with `buffer()` and no
  * `delivery()` carries none of it.
  */
-export class ResolvedDeliveryConfig<In, Out> implements Required<DeliveryConfig<In, Out>> {
+export class ResolvedDeliveryConfig<In, Out> implements DeliverySettings<In, Out> {
   constructor(
     readonly id: (message: Out) => unknown,
     readonly ackOf: (message: In) => unknown,
