@@ -1,4 +1,4 @@
-import { asFeature, type SocketFeature } from './feature.js';
+import { asFeature, type DeliverySettings, type SocketFeature } from './feature.js';
 import type { Outbox } from './outbox.js';
 import { callSafely, callForSend } from './report.js';
 import { check, describeType, describeValue } from './check.js';
@@ -19,8 +19,32 @@ export interface DeliveryConfig<In = unknown, Out = unknown> {
   readonly timeout?: number;
 }
 
-/** Delivery settings with the default filled in. */
-export type ResolvedDeliveryConfig<In, Out> = Required<DeliveryConfig<In, Out>>;
+/**
+ * Delivery settings with the default filled in, and the way to start delivery over an outbox:
+ * the outgoing path reaches `Delivery` only through them, so a bundle with `buffer()` and no
+ * `delivery()` carries none of it.
+ */
+export class ResolvedDeliveryConfig<In, Out> implements DeliverySettings<In, Out> {
+  constructor(
+    readonly id: (message: Out) => unknown,
+    readonly ackOf: (message: In) => unknown,
+    readonly timeout: number,
+  ) {}
+
+  /**
+   * Refuses a socket with no `buffer()`: delivery keeps its messages in the outbox. Here rather
+   * than in the socket, so that a bundle without `delivery()` carries no word of it.
+   * @throws TypeError always.
+   */
+  withoutBuffer(): never {
+    throw new TypeError('reactive-websocket: delivery() keeps messages in the outbox until acknowledged: use buffer() too.');
+  }
+
+  /** Starts delivery over `outbox`; `resend` hands one message to the open socket again. */
+  start(outbox: Outbox<Out>, resend: (data: unknown) => void): Delivery<In, Out> {
+    return new Delivery(this, outbox, resend);
+  }
+}
 
 const DEFAULT_ACK_TIMEOUT = 10_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -38,7 +62,7 @@ export function resolveDeliveryConfig<In, Out>(config: DeliveryConfig<In, Out> |
   }
   const timeout = config.timeout ?? DEFAULT_ACK_TIMEOUT;
   check(typeof timeout == 'number' && timeout > 0, 'delivery.timeout', timeout, 'a number of ms above 0, or Infinity');
-  return { id: config.id, ackOf: config.ackOf, timeout };
+  return new ResolvedDeliveryConfig(config.id, config.ackOf, timeout);
 }
 
 /**

@@ -158,10 +158,10 @@ export abstract class Engine<In, Out, Config extends EngineConfig<In, Out> = Eng
   }
 
   #open(target: AttemptTarget, current: () => boolean): void {
-    const { WebSocketCtor, binaryType, connectTimeout } = this.config;
     this.url = redactUrl(String(target.url));
     try {
-      this.connection = new Connection({ WebSocketCtor, url: target.url, protocols: target.protocols, binaryType, connectTimeout }, this);
+      // The config has the rest of the options; the connection reads them once and keeps none.
+      this.connection = new Connection({ ...this.config, url: target.url, protocols: target.protocols }, this);
     } catch (error) {
       this.constructorThrew(error, current);
     }

@@ -1,4 +1,4 @@
-import { map, type Observable, type Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { assertEventType, type SocketCloseEvent, type SocketErrorEvent, type SocketOpenEvent } from './events.js';
 import type { ReactiveWebSocketConfig } from './reactive-websocket.js';
 import { INSPECT, inspectSummary } from './inspect.js';
@@ -153,8 +153,8 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
   // One subscription per event name, dispatching to its bindings in bind order. The lists are
   // replaced, never changed in place, so a dispatch goes over the bindings of when it began: one
   // bound during it waits for the next event, one unbound during it is skipped.
-  private readonly bindings: { [E in CallbackEventName]?: readonly Binding[] } = {};
-  private readonly subscriptions: { [E in CallbackEventName]?: Subscription } = {};
+  readonly #bindings: { [E in CallbackEventName]?: readonly Binding[] } = {};
+  readonly #subscriptions: { [E in CallbackEventName]?: Subscription } = {};
 
   constructor(readonly socket: ReactiveWebSocket<In, Out>) {}
 
@@ -163,25 +163,29 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
     if (typeof handler !== 'function') {
       throw new TypeError(`reactive-websocket: bind(${JSON.stringify(evt)}, handler) needs a function, not ${describeType(handler)}.`);
     }
-    const bindings: readonly Binding[] = this.bindings[evt] ?? [];
+    const bindings: readonly Binding[] = this.#bindings[evt] ?? [];
     if (bindings.some((binding) => binding.handler === handler)) return;
-    this.bindings[evt] = [...bindings, { handler, bound: true }];
-    this.subscriptions[evt] ??= this.events(evt).subscribe((event) => {
-      for (const binding of this.bindings[evt] ?? []) if (binding.bound) callSafely(binding.handler, event as never);
+    this.#bindings[evt] = [...bindings, { handler, bound: true }];
+    if (this.#subscriptions[evt] !== undefined) return;
+    const source: Observable<unknown> = evt === 'message' ? this.socket.messages$ : this.socket.on(evt);
+    this.#subscriptions[evt] = source.subscribe((value) => {
+      // A message handler gets the decoded message as the event's data.
+      const event = evt === 'message' ? ({ type: 'message', data: value } satisfies MessageHandlerEvent<unknown>) : value;
+      for (const binding of this.#bindings[evt] ?? []) if (binding.bound) callSafely(binding.handler, event as never);
     });
   }
 
   unbind<E extends CallbackEventName>(evt: E, handler?: Handler<In, E>): void {
     assertEventType(evt);
     const kept: Binding[] = [];
-    for (const binding of this.bindings[evt] ?? []) {
+    for (const binding of this.#bindings[evt] ?? []) {
       if (handler === undefined || binding.handler === handler) binding.bound = false;
       else kept.push(binding);
     }
-    this.bindings[evt] = kept;
+    this.#bindings[evt] = kept;
     if (kept.length === 0) {
-      this.subscriptions[evt]?.unsubscribe();
-      delete this.subscriptions[evt];
+      this.#subscriptions[evt]?.unsubscribe();
+      delete this.#subscriptions[evt];
     }
   }
 
@@ -197,10 +201,5 @@ class CallbackSocket<In, Out> implements CallbackWebSocket<In, Out> {
   [INSPECT](_depth: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
     const { url, state, queued } = this.socket;
     return inspectSummary('CallbackWebSocket', { url, state, queued }, options, inspect);
-  }
-
-  private events(evt: CallbackEventName): Observable<CallbackEvents<In>[CallbackEventName]> {
-    if (evt !== 'message') return this.socket.on(evt);
-    return this.socket.messages$.pipe(map((data): MessageHandlerEvent<In> => ({ type: 'message', data })));
   }
 }

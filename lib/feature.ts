@@ -4,6 +4,7 @@ import type { Connection } from './connection.js';
 import type { ReconnectError, ConnectionError } from './errors.js';
 import type { SocketCloseEvent } from './events.js';
 import type { WebSocketLike } from './native-socket.js';
+import type { Outbox } from './outbox.js';
 
 /** A connection's heartbeat, as the engine drives it. */
 export interface HeartbeatLike {
@@ -48,6 +49,29 @@ export interface OutgoingEvents<Out> {
   dropped(value: Out): void;
   /** Whether a value sent now would go straight to the socket changed. */
   writable(writable: boolean): void;
+}
+
+/** At-least-once delivery at work over an outbox, as the outgoing path drives it (see `Delivery`). */
+export interface DeliveryLike<In, Out> {
+  /** Settles what an incoming message acknowledges. */
+  readonly acknowledge: (message: In) => void;
+  /** The id of a message about to be sent. @throws TypeError for a missing or pending id. */
+  idOf(value: Out): unknown;
+  /** Arms the re-send timer for what was sent and not yet acknowledged. */
+  watch(): void;
+  /** Stops the re-send timer; the messages stay held. */
+  stop(): void;
+}
+
+/** At-least-once delivery's settings, checked (`delivery()`): what the outgoing path starts. */
+export interface DeliverySettings<In, Out> {
+  readonly id: (message: Out) => unknown;
+  readonly ackOf: (message: In) => unknown;
+  readonly timeout: number;
+  /** Refuses a socket with no `buffer()`, whose outbox delivery keeps its messages in. @throws TypeError always. */
+  withoutBuffer(): never;
+  /** Starts delivery over `outbox`; `resend` hands one message to the open socket again. */
+  start(outbox: Outbox<Out>, resend: (data: unknown) => void): DeliveryLike<In, Out>;
 }
 
 /** The reconnect policy at work, as the engine drives it (see `Reconnect`). */
@@ -134,8 +158,7 @@ export interface FeatureSlots<In, Out> {
       ) => SocketOutgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined })
     | undefined;
   /** At-least-once delivery's settings, checked, for the outgoing path (`delivery()`). */
-  readonly delivery?:
-    { readonly id: (message: Out) => unknown; readonly ackOf: (message: In) => unknown; readonly timeout: number } | undefined;
+  readonly delivery?: DeliverySettings<In, Out> | undefined;
   /** Recognises the heartbeat's reply, which subscribers do not see. */
   readonly isPong?: ((message: In) => boolean) | undefined;
 }

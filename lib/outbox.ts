@@ -42,16 +42,10 @@ const DEFAULT_BUFFER_CONFIG: ResolvedBufferConfig = Object.freeze({
 /** Checks `buffer` settings and fills in defaults. @throws RangeError or TypeError naming the field. */
 export function resolveBufferConfig(config: BufferConfig | undefined): ResolvedBufferConfig {
   if (config === undefined) return DEFAULT_BUFFER_CONFIG;
-  if (config !== undefined && (config === null || typeof config !== 'object')) {
+  if (config === null || typeof config !== 'object') {
     throw new TypeError(`reactive-websocket: buffer must be an object such as { limit: 1000 }, not ${describeValue(config)}.`);
   }
-  const resolved: ResolvedBufferConfig = {
-    limit: DEFAULT_BUFFER_LIMIT,
-    maxBytes: Infinity,
-    overflow: 'error',
-    highWaterMark: Infinity,
-    ...definedOnly(config ?? {}),
-  };
+  const resolved: ResolvedBufferConfig = { ...DEFAULT_BUFFER_CONFIG, ...definedOnly(config) };
   const { limit, maxBytes, overflow, highWaterMark } = resolved;
   check(Number.isInteger(limit) && limit >= 1, 'buffer.limit', limit, 'a whole number of at least 1');
   check(maxBytes > 0 && !Number.isNaN(maxBytes), 'buffer.maxBytes', maxBytes, 'a number of bytes above 0, or Infinity');

@@ -9,11 +9,14 @@ import type { Streams } from './streams.js';
 export interface Incoming<In, Out> {
   /** The socket's streams, where each message is emitted. */
   readonly streams: Streams<In, Out>;
-  readonly deserializer: Deserializer<In>;
   /** Settles what a message acknowledges, with delivery on. */
   readonly acknowledge: ((message: In) => void) | undefined;
-  /** Recognises a heartbeat's reply, which `messages$` does not get. */
-  readonly isPong: ((message: In) => boolean) | undefined;
+}
+
+/** What the incoming path reads of the socket's config: the deserializer, and the heartbeat's reply, which `messages$` does not get. */
+export interface IncomingConfig<In> {
+  readonly deserializer: Deserializer<In>;
+  readonly features: { readonly isPong?: ((message: In) => boolean) | undefined };
 }
 
 /**
@@ -22,15 +25,16 @@ export interface Incoming<In, Out> {
  * acknowledgement or a pong, which must be seen with no subscriber). A message the deserializer
  * rejects is reported as a `DeserializationError` and skipped.
  */
-export function receive<In, Out>(incoming: Incoming<In, Out>, native: NativeEvent): void {
+export function receive<In, Out>(incoming: Incoming<In, Out>, config: IncomingConfig<In>, native: NativeEvent): void {
   // The runtime's own event, unless it came without a type (some test doubles and wrappers).
   const event = (native.type === 'message' ? native : { type: 'message', data: native.data }) as SocketMessageEvent;
-  const { streams, acknowledge, isPong } = incoming;
+  const { streams, acknowledge } = incoming;
+  const { isPong } = config.features;
   streams.emit(event);
   if (acknowledge === undefined && isPong === undefined && !streams.decoded.observed) return;
   let value: In;
   try {
-    value = incoming.deserializer(event);
+    value = config.deserializer(event);
   } catch (cause) {
     streams.emit({ type: 'error', error: new DeserializationError(event, cause) });
     return;

@@ -1,8 +1,7 @@
 import { utf8ByteLength } from './close-code.js';
 import { snapshot, type WebSocketData } from './codec.js';
-import { Delivery, type ResolvedDeliveryConfig } from './delivery.js';
 import { OPEN, type WebSocketLike } from './native-socket.js';
-import type { AnySocketFeature, FeatureSlots, OutgoingEvents, SocketOutgoing } from './feature.js';
+import type { AnySocketFeature, DeliveryLike, DeliverySettings, FeatureSlots, OutgoingEvents, SocketOutgoing } from './feature.js';
 import { Outbox, resolveBufferConfig, type BufferConfig, type OutboxEntry, type ResolvedBufferConfig } from './outbox.js';
 
 // How often a socket above its high-water mark is checked for room: browsers have no drain event.
@@ -18,7 +17,7 @@ export class Sender<In, Out> implements SocketOutgoing<Out> {
   /** The messages waiting, and with delivery those not yet acknowledged. */
   readonly outbox: Outbox<Out>;
   /** Acknowledgements and re-sends, with delivery on. */
-  readonly delivery: Delivery<In, Out> | undefined;
+  readonly delivery: DeliveryLike<In, Out> | undefined;
   #socket: WebSocketLike | undefined;
   // The socket's buffer was seen at or above the high-water mark, and not below it since.
   #blocked = false;
@@ -38,7 +37,7 @@ export class Sender<In, Out> implements SocketOutgoing<Out> {
   constructor(
     encode: (value: Out) => WebSocketData,
     buffer: ResolvedBufferConfig,
-    delivery: ResolvedDeliveryConfig<In, Out> | undefined,
+    delivery: DeliverySettings<In, Out> | undefined,
     url: string,
     events: OutgoingEvents<Out>,
   ) {
@@ -46,9 +45,7 @@ export class Sender<In, Out> implements SocketOutgoing<Out> {
     this.#events = events;
     this.#highWaterMark = buffer.highWaterMark;
     this.outbox = new Outbox<Out>(buffer, delivery !== undefined, url);
-    if (delivery !== undefined) {
-      this.delivery = new Delivery(delivery, this.outbox, (data) => this.#sendIfOpen(data as WebSocketData));
-    }
+    this.delivery = delivery?.start(this.outbox, (data) => this.#sendIfOpen(data as WebSocketData));
   }
 
   /** Settles what an incoming message acknowledges, with delivery on. */

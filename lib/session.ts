@@ -7,8 +7,8 @@ import type { SocketCloseEvent, SocketOpenEvent } from './events.js';
 import type { NativeEvent } from './native-socket.js';
 import { receive, type Incoming } from './receiver.js';
 import type { ReconnectEvent } from './reconnect.js';
-import { encoder, type Deserializer, type WebSocketData } from './codec.js';
-import type { SocketOutgoing } from './feature.js';
+import { encoder, type WebSocketData } from './codec.js';
+import type { FeatureSlots, SocketOutgoing } from './feature.js';
 import { SocketQueue } from './queue.js';
 import { Streams } from './streams.js';
 
@@ -17,6 +17,16 @@ const OPEN_EVENT: SocketOpenEvent = Object.freeze({ type: 'open' });
 /** The constructor's arguments for a checked target: the protocols left out of the call when there are none. */
 function toAttempt({ href, protocols }: Target): AttemptTarget {
   return { url: href, protocols: protocols.length > 0 ? [...protocols] : undefined };
+}
+
+/** The core's unbounded queue, where no feature gives an outgoing path; `delivery()` refuses it. */
+function coreQueue<In, Out>(
+  features: FeatureSlots<In, Out>,
+  encode: (value: Out) => WebSocketData,
+  streams: Streams<In, Out>,
+): SocketQueue<Out> {
+  features.delivery?.withoutBuffer();
+  return new SocketQueue(encode, (writable) => streams.writable(writable));
 }
 
 /**
@@ -37,28 +47,13 @@ export class Session<In, Out> extends Engine<In, Out, ResolvedConfig<In, Out>> i
     const url = shownUrl(config);
     const encode = encoder(config.serializer);
     const { features } = config;
-    if (features.delivery !== undefined && features.outgoing === undefined) {
-      throw new TypeError('reactive-websocket: delivery() keeps messages in the outbox until acknowledged: use buffer() too.');
-    }
     const sender: SocketOutgoing<Out> & { readonly acknowledge?: ((message: In) => void) | undefined } =
-      features.outgoing?.(encode, url, streams, features.delivery) ?? new SocketQueue(encode, (writable) => streams.writable(writable));
+      features.outgoing?.(encode, url, streams, features.delivery) ?? coreQueue(features, encode, streams);
     super(config, url);
     this.streams = streams;
     this.sender = sender;
     this.acknowledge = sender.acknowledge;
     this.start();
-  }
-
-  // Read from the config rather than copied: a field costs every socket its bytes.
-
-  /** Decodes each message. */
-  get deserializer(): Deserializer<In> {
-    return this.config.deserializer;
-  }
-
-  /** Recognises a heartbeat's reply. */
-  get isPong(): ((message: In) => boolean) | undefined {
-    return this.config.features.isPong;
   }
 
   protected target(): AttemptTarget | PromiseLike<AttemptTarget> {
@@ -121,7 +116,7 @@ export class Session<In, Out> extends Engine<In, Out, ResolvedConfig<In, Out>> i
   }
 
   protected received(event: NativeEvent): void {
-    receive(this, event);
+    receive(this, this.config, event);
   }
 
   protected stopSending(): void {
