@@ -1,4 +1,4 @@
-import { emitterBacklog, listenEmitter, terminateEmitter, unlistenEmitter } from './emitter-socket.js';
+import { EMITTER_SOCKETS, emitterBacklog, listenEmitter, terminateEmitter, unlistenEmitter } from './emitter-socket.js';
 import { NotImplementedError } from './errors.js';
 import type { SocketEventType } from './events.js';
 
@@ -93,7 +93,7 @@ export type Listening = readonly NativeListener[] | undefined;
  * @throws TypeError for an object that offers none of the three ways.
  */
 export function listen(socket: WebSocketLike, sink: NativeEventSink): Listening {
-  if (listenEmitter(socket, sink)) return undefined;
+  if (EMITTER_SOCKETS && listenEmitter(socket, sink)) return undefined;
   const target = hasEventTarget(socket);
   if (!target && !('onmessage' in socket)) {
     throw new TypeError(
@@ -111,7 +111,7 @@ export function listen(socket: WebSocketLike, sink: NativeEventSink): Listening 
 
 /** Removes every listener {@link listen} added to a socket. */
 export function unlisten(socket: WebSocketLike, listening: Listening): void {
-  if (unlistenEmitter(socket) || listening === undefined) return;
+  if ((EMITTER_SOCKETS && unlistenEmitter(socket)) || listening === undefined) return;
   const target = hasEventTarget(socket);
   TYPES.forEach((type, i) => {
     if (target) socket.removeEventListener!(type, listening[i]);
@@ -132,7 +132,7 @@ function hasEventTarget(socket: WebSocketLike): boolean {
  */
 export function terminate(socket: WebSocketLike, code?: number, reason?: string): unknown {
   try {
-    if (!terminateEmitter(socket)) socket.close(code, reason);
+    if (!(EMITTER_SOCKETS && terminateEmitter(socket))) socket.close(code, reason);
     return undefined;
   } catch (error) {
     return error;
@@ -147,7 +147,7 @@ export function terminate(socket: WebSocketLike, code?: number, reason?: string)
  * ticks, never per message.
  */
 export function outgoingBacklog(socket: WebSocketLike): number {
-  return socket.bufferedAmount + emitterBacklog(socket);
+  return socket.bufferedAmount + (EMITTER_SOCKETS ? emitterBacklog(socket) : 0);
 }
 
 /** What the runtime said about an error event, if anything (browsers say nothing). */
