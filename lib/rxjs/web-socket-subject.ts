@@ -81,10 +81,8 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    * @throws NotImplementedError when no `WebSocketCtor` is given and the runtime has no `WebSocket`.
    */
   constructor(urlOrConfig: string | URL | WebSocketSubjectConfig<In, Out>) {
-    // `this` cannot be named before super() returns; subscribers arrive later, through the holder.
-    const holder: { subject?: WebSocketSubject<In, Out> } = {};
-    super((subscriber) => holder.subject!.#join(subscriber));
-    holder.subject = this;
+    // Subscribers arrive after super() has returned, so `this` is there when the arrow reads it.
+    super((subscriber) => this.#join(subscriber));
     const [config, WebSocketCtor] = resolveSubjectConfig(urlOrConfig);
     this.#config = config;
     this.#WebSocketCtor = WebSocketCtor;
@@ -171,7 +169,43 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    * here so that existing calls keep compiling whatever `Out` is.
    */
   multiplex(subMsg: () => unknown, unsubMsg: () => unknown, messageFilter: (value: In) => boolean): Observable<In> {
-    return this.#topic(subMsg, messageFilter, unsubMsg);
+    return new Observable<In>((subscriber) => {
+      let sent = false;
+      let untrack: (() => void) | undefined;
+      // Listen first, so that no reply is missed.
+      const inner = this.subscribe({
+        next: (value) => {
+          try {
+            if (messageFilter(value)) subscriber.next(value);
+          } catch (error) {
+            subscriber.error(error);
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      // Added before anything can throw, so that it runs whatever happens; it sends unsubMsg() first,
+      // so that it goes out before the socket closes when this was the last subscriber.
+      subscriber.add(() => {
+        untrack?.();
+        try {
+          if (sent && !this.#unsubscribed) this.next(unsubMsg() as Out);
+        } catch (error) {
+          // The subscription is over: there is no one left to tell.
+          reportError(error);
+        }
+        inner.unsubscribe();
+      });
+      // No socket could be made: the subscriber has its error already.
+      if (subscriber.closed) return;
+      const extension = this.#extension;
+      if (extension) {
+        untrack = extension.track(subMsg, unsubMsg, subscriber);
+        return;
+      }
+      this.next(subMsg() as Out);
+      sent = true;
+    });
   }
 
   /**
@@ -212,47 +246,6 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
     return request({ send: (value: Out) => this.next(value), messages$: this }, message, options);
   }
 
-  /** `multiplex`: a subscription to the subject that sends `subMsg()` first and `unsubMsg()` when it ends. */
-  #topic(subMsg: () => unknown, filter: (value: In) => boolean, unsubMsg: () => unknown): Observable<In> {
-    return new Observable<In>((subscriber) => {
-      let sent = false;
-      const tracking: { untrack?: (() => void) | undefined } = {};
-      // Listen first, so that no reply is missed.
-      const inner = this.subscribe({
-        next: (value) => {
-          try {
-            if (filter(value)) subscriber.next(value);
-          } catch (error) {
-            subscriber.error(error);
-          }
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      // Added before anything can throw, so that it runs whatever happens; it sends unsubMsg() first,
-      // so that it goes out before the socket closes when this was the last subscriber.
-      subscriber.add(() => {
-        tracking.untrack?.();
-        try {
-          if (sent && !this.#unsubscribed) this.next(unsubMsg() as Out);
-        } catch (error) {
-          // The subscription is over: there is no one left to tell.
-          reportError(error);
-        }
-        inner.unsubscribe();
-      });
-      // No socket could be made: the subscriber has its error already.
-      if (subscriber.closed) return;
-      const extension = this.#extension;
-      if (extension) {
-        tracking.untrack = extension.track(subMsg, unsubMsg, subscriber);
-        return;
-      }
-      this.next(subMsg() as Out);
-      sent = true;
-    });
-  }
-
   #join(subscriber: Subscriber<In>): () => void {
     if (this.#unsubscribed) throw new ObjectUnsubscribedError();
     let share = this.#share;
@@ -277,9 +270,9 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
   }
 
   #connect(share: Share<In>): void {
-    const { url, protocol, binaryType, openObserver, closeObserver } = this.#config;
-    const deserializer =
-      this.#config.deserializer?.bind(this.#config) ?? ((event: MessageEventLike): In => JSON.parse(event.data as string) as In);
+    const config = this.#config;
+    const { url, protocol, binaryType, openObserver, closeObserver } = config;
+    const deserializer = config.deserializer?.bind(config) ?? ((event: MessageEventLike): In => JSON.parse(event.data as string) as In);
     const extension = this.#extension;
     // RxJS leaves an empty protocol out of the constructor call too.
     const options = { WebSocketCtor: this.#WebSocketCtor, url: url as string, protocols: protocol || undefined, binaryType };
