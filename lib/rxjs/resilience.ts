@@ -2,7 +2,7 @@ import type { Subscriber } from 'rxjs';
 import { reconnect as reconnectFeature, type ReconnectConfig, type ReconnectEvent } from '../reconnect.js';
 import { mergeFeatures, type FeatureSlots } from '../feature.js';
 import type { WebSocketData } from '../codec.js';
-import type { Connection, ConnectionObserver, ConnectionOptions } from '../connection.js';
+import type { Connection, ConnectionOptions } from '../connection.js';
 import { Engine, type AttemptTarget } from '../engine.js';
 import { resolveDeliveryConfig, type DeliveryConfig } from '../delivery.js';
 import type { ClosedBy, ReconnectError } from '../errors.js';
@@ -14,7 +14,7 @@ import { askSafely, reportError } from '../report.js';
 import { Sender } from '../sender.js';
 import { redactUrl } from '../url.js';
 import { EXTENSION, type CloseEventLike, type EventObserver, type ExtensionContext, type WebSocketSubjectConfig } from './config.js';
-import { NO_SOCKET, type ConnectionLike, type Extension } from './extension.js';
+import type { ConnectionLike, Extension, ExtensionObserver } from './extension.js';
 import type { Outgoing } from '../feature.js';
 import { Queue } from '../queue.js';
 import { check } from '../check.js';
@@ -159,7 +159,7 @@ class Resilience<In, Out> implements Extension<In, Out> {
           });
   }
 
-  connect(options: ConnectionOptions, observer: ConnectionObserver): ConnectionLike {
+  connect(options: ConnectionOptions, observer: ExtensionObserver): ConnectionLike {
     const engine = new ResilientEngine(this, options, observer);
     return {
       get socket() {
@@ -240,7 +240,7 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
   constructor(
     private readonly resilience: Resilience<In, Out>,
     options: ConnectionOptions,
-    private readonly observer: ConnectionObserver,
+    private readonly observer: ExtensionObserver,
   ) {
     const { settings, context } = resilience;
     super(
@@ -301,8 +301,8 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
   protected finishing(_closedBy: ClosedBy, gaveUp: ReconnectError | undefined): void {
     const last = this.#lastClose;
     if (gaveUp === undefined) {
-      // Closed by the client while waiting to reconnect there is no socket, and no close to tell of.
-      this.observer.close(last ?? NO_SOCKET);
+      // Closed by the client while waiting to reconnect there is no socket, and no close to tell of: `last` is undefined then.
+      this.observer.close(last);
       return;
     }
     // closeObserver hears of the last close before the subscribers of the end, as of every other.

@@ -6,7 +6,7 @@ import type { NativeEvent, WebSocketConstructor, WebSocketLike } from '../native
 import { reportError } from '../report.js';
 import { request, type RequestOptions } from '../request.js';
 import { resolveSubjectConfig, EXTENSION, type ExtendedConfig, type MessageEventLike, type WebSocketSubjectConfig } from './config.js';
-import { NO_SOCKET, type ConnectionLike, type Extension } from './extension.js';
+import type { ConnectionLike, Extension } from './extension.js';
 import type { Outgoing } from '../feature.js';
 import { Queue } from '../queue.js';
 
@@ -295,11 +295,12 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
         if (extension?.received(value) !== false) for (const subscriber of share.subscribers) subscriber.next(value);
       },
       error: (event: NativeEvent) => this.#end(share, event),
-      close: (event: NativeEvent) => {
+      // No event: the connection ended while it had no socket, so no close happened to tell closeObserver of.
+      close: (event: NativeEvent | undefined) => {
         this.#detach(share);
-        if (event !== NO_SOCKET) closeObserver?.next(event);
+        if (event) closeObserver?.next(event);
         // A close the client started completes, however the peer answered (or failed to, in time).
-        this.#end(share, event.wasClean || share.stopped ? undefined : event);
+        this.#end(share, !event || event.wasClean || share.stopped ? undefined : event);
       },
     };
     try {
