@@ -81,8 +81,8 @@ export interface NativeEventSink {
 // Listen for 'error' first: a ws socket with no error listener crashes the process.
 const TYPES: readonly SocketEventType[] = ['error', 'open', 'message', 'close'];
 
-/** What {@link unlisten} needs to remove the listeners {@link listen} added: nothing for `ws`'s shared ones. */
-export type Listening = readonly NativeListener[] | undefined;
+/** What {@link unlisten} needs to remove the listeners {@link listen} added: what removes them, or nothing for `ws`'s shared ones. */
+export type Listening = (() => void) | undefined;
 
 /**
  * Listens to every event of a socket, 'error' first, whichever way it dispatches them: `ws`'s
@@ -94,36 +94,30 @@ export type Listening = readonly NativeListener[] | undefined;
  */
 export function listen(socket: WebSocketLike, sink: NativeEventSink): Listening {
   if (EMITTER_SOCKETS && listenEmitter(socket, sink)) return undefined;
-  const target = hasEventTarget(socket);
+  const target = typeof socket.addEventListener == 'function' && typeof socket.removeEventListener == 'function';
   if (!target && !('onmessage' in socket)) {
     throw new TypeError(
       'reactive-websocket: the WebSocketCtor made an object with neither addEventListener nor onmessage; pass a WebSocket constructor.',
     );
   }
+  const handlers = socket as unknown as Record<string, NativeListener | null>;
   // One listener per type, so an event dispatched without a `type` is still known.
-  return TYPES.map((type) => {
+  const listeners = TYPES.map((type) => {
     const listener: NativeListener = (event) => sink.handle(type, event ?? {});
     if (target) socket.addEventListener!(type, listener);
-    else (socket as unknown as Handlers)[`on${type}`] = listener;
+    else handlers[`on${type}`] = listener;
     return listener;
   });
+  return () =>
+    TYPES.forEach((type, i) => {
+      if (target) socket.removeEventListener!(type, listeners[i]);
+      else handlers[`on${type}`] = null;
+    });
 }
 
 /** Removes every listener {@link listen} added to a socket. */
 export function unlisten(socket: WebSocketLike, listening: Listening): void {
-  if ((EMITTER_SOCKETS && unlistenEmitter(socket)) || listening === undefined) return;
-  const target = hasEventTarget(socket);
-  TYPES.forEach((type, i) => {
-    if (target) socket.removeEventListener!(type, listening[i]);
-    else (socket as unknown as Handlers)[`on${type}`] = null;
-  });
-}
-
-/** A socket's `on*` properties, by name. */
-type Handlers = Record<string, NativeListener | null>;
-
-function hasEventTarget(socket: WebSocketLike): boolean {
-  return typeof socket.addEventListener === 'function' && typeof socket.removeEventListener === 'function';
+  if (!(EMITTER_SOCKETS && unlistenEmitter(socket))) listening?.();
 }
 
 /**
