@@ -236,12 +236,10 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
   // The runtime's last close event, for the subscribers when the end comes.
   #lastClose: NativeEvent | undefined;
   readonly #options: ConnectionOptions;
+  readonly #resilience: Resilience<In, Out>;
+  readonly #observer: ExtensionObserver;
 
-  constructor(
-    private readonly resilience: Resilience<In, Out>,
-    options: ConnectionOptions,
-    private readonly observer: ExtensionObserver,
-  ) {
+  constructor(resilience: Resilience<In, Out>, options: ConnectionOptions, observer: ExtensionObserver) {
     const { settings, context } = resilience;
     super(
       {
@@ -253,6 +251,8 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
       },
       redactUrl(context.url),
     );
+    this.#resilience = resilience;
+    this.#observer = observer;
     this.#options = options;
     this.start();
   }
@@ -262,52 +262,52 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
   }
 
   protected encode(value: Out): WebSocketData {
-    return this.resilience.context.encode(value);
+    return this.#resilience.context.encode(value);
   }
 
   protected opened(connection: Connection): void {
-    this.resilience.attach(connection.socket);
-    this.observer.open(connection);
+    this.#resilience.attach(connection.socket);
+    this.#observer.open(connection);
   }
 
   protected received(event: NativeEvent): void {
-    this.observer.message(event);
+    this.#observer.message(event);
   }
 
   protected stopSending(connection: Connection): void {
-    this.resilience.detach(connection.socket);
+    this.#resilience.detach(connection.socket);
   }
 
   protected failed(_error: Error, event?: NativeEvent): void {
     // Without reconnect, the runtime's error event errors the subscribers, as in RxJS; with it, the close that follows decides.
-    if (event !== undefined && !this.resilience.settings.features.reconnect) this.observer.error(event);
+    if (event !== undefined && !this.#resilience.settings.features.reconnect) this.#observer.error(event);
   }
 
   /** A throwing constructor errors the subscribers with what it threw, as in RxJS, and ends the share. */
   protected override constructorThrew(error: unknown): void {
-    this.observer.error(error as NativeEvent);
+    this.#observer.error(error as NativeEvent);
     this.requestClose();
   }
 
   protected closed(_close: SocketCloseEvent, event: NativeEvent | undefined, final: boolean): void {
     if (final) this.#lastClose = event;
-    else this.resilience.context.closeObserver?.next(event as CloseEventLike);
+    else this.#resilience.context.closeObserver?.next(event as CloseEventLike);
   }
 
   protected reconnecting(next: ReconnectEvent): void {
-    this.resilience.settings.reconnectObserver?.next(next);
+    this.#resilience.settings.reconnectObserver?.next(next);
   }
 
   protected finishing(_closedBy: ClosedBy, gaveUp: ReconnectError | undefined): void {
     const last = this.#lastClose;
     if (gaveUp === undefined) {
       // Closed by the client while waiting to reconnect there is no socket, and no close to tell of: `last` is undefined then.
-      this.observer.close(last);
+      this.#observer.close(last);
       return;
     }
     // closeObserver hears of the last close before the subscribers of the end, as of every other.
-    if (last !== undefined) this.resilience.context.closeObserver?.next(last);
-    this.observer.error(gaveUp);
+    if (last !== undefined) this.#resilience.context.closeObserver?.next(last);
+    this.#observer.error(gaveUp);
   }
 
   protected finished(): void {}
