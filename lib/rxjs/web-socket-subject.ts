@@ -21,8 +21,6 @@ interface Share<In> {
   open?: boolean;
   /** The client closed it: its close ends it. */
   stopped?: boolean;
-  /** Its subscribers have been completed or errored. */
-  done?: boolean;
   /** A close asked for before the socket opened, done once it opens and has sent what was queued, as RxJS does. */
   after?: readonly [code: number, reason: string | undefined];
 }
@@ -257,16 +255,15 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
     };
   }
 
-  /** Completes a share's subscribers, or errors them with `error` when one is given. */
+  /** Completes a share's subscribers, or errors them with `error` when one is given; once, as they are taken from it first. */
   #end(share: Share<In>, error?: unknown): void {
-    if (share.done) return;
-    share.done = true;
     if (share === this.#share) this.#share = undefined;
-    for (const subscriber of share.subscribers) {
+    const { subscribers } = share;
+    share.subscribers = [];
+    for (const subscriber of subscribers) {
       if (error === undefined) subscriber.complete();
       else subscriber.error(error);
     }
-    share.subscribers = [];
   }
 
   #connect(share: Share<In>): void {
