@@ -1,4 +1,4 @@
-import { Observable, type Observer, type Subscriber, type SubscriptionLike } from 'rxjs';
+import { Observable, Subject, type Observer, type Subscriber, type SubscriptionLike } from 'rxjs';
 import { ObjectUnsubscribedError } from './object-unsubscribed-error.js';
 import type { WebSocketData } from '../codec.js';
 import { Connection } from '../connection.js';
@@ -15,7 +15,10 @@ import { Queue } from '../queue.js';
  * calls it the output). With `resilient({ reconnect })`, one share outlives many sockets.
  */
 interface Share<In> {
-  subscribers: ReadonlyArray<Subscriber<In>>;
+  /** Tells every subscriber of the share; once ended, it tells nothing more. */
+  readonly output: Subject<In>;
+  /** How many subscribers it has: the last to leave closes the socket. */
+  count: number;
   connection?: ConnectionLike;
   /** Whether a socket has opened and the outgoing path writes to it. */
   open?: boolean;
@@ -246,24 +249,22 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
 
   #join(subscriber: Subscriber<In>): () => void {
     if (this.#unsubscribed) throw new ObjectUnsubscribedError();
-    let share = this.#share;
-    if (share) share.subscribers = [...share.subscribers, subscriber];
-    else this.#connect((share = this.#share = { subscribers: [subscriber] }));
+    const joined = this.#share;
+    const share = joined ?? (this.#share = { output: new Subject<In>(), count: 0 });
+    share.count++;
+    // Before connecting: a constructor that throws errors this subscriber too.
+    share.output.subscribe(subscriber);
+    if (!joined) this.#connect(share);
     return () => {
-      share.subscribers = share.subscribers.filter((other) => other !== subscriber);
-      if (!share.subscribers.length && share === this.#share) this.#stop(share);
+      if (!--share.count && share === this.#share) this.#stop(share);
     };
   }
 
-  /** Completes a share's subscribers, or errors them with `error` when one is given; once, as they are taken from it first. */
+  /** Completes a share's subscribers, or errors them with `error` when one is given; a later call does nothing. */
   #end(share: Share<In>, error?: unknown): void {
     if (share === this.#share) this.#share = undefined;
-    const { subscribers } = share;
-    share.subscribers = [];
-    for (const subscriber of subscribers) {
-      if (error === undefined) subscriber.complete();
-      else subscriber.error(error);
-    }
+    if (error === undefined) share.output.complete();
+    else share.output.error(error);
   }
 
   #connect(share: Share<In>): void {
@@ -289,7 +290,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
           this.#stop(share);
           return this.#end(share, error);
         }
-        if (extension?.received(value) !== false) for (const subscriber of share.subscribers) subscriber.next(value);
+        if (extension?.received(value) !== false) share.output.next(value);
       },
       error: (event: NativeEvent) => this.#end(share, event),
       // No event: the connection ended while it had no socket, so no close happened to tell closeObserver of.
