@@ -79,8 +79,8 @@ export class Connection implements NativeEventSink {
   readonly #socket: WebSocketLike;
   readonly #url: string;
   #observer: ConnectionObserver;
-  // What unlisten needs; false until listening.
-  #listening: Listening | false = false;
+  // What unlisten needs; before listen() returned, nothing, and unlisten then removes nothing.
+  #listening: Listening;
   #timer: ReturnType<typeof setTimeout> | undefined;
   // The code and reason close() was called with, once it was.
   #closing: [code?: number, reason?: string] | undefined;
@@ -181,7 +181,6 @@ export class Connection implements NativeEventSink {
   #end(): void {
     this.#ended = true;
     clearTimeout(this.#timer);
-    if (this.#listening !== false) unlisten(this.#socket, this.#listening);
-    this.#listening = false;
+    unlisten(this.#socket, this.#listening);
   }
 }

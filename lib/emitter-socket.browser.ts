@@ -3,24 +3,15 @@
  * field): there is no `ws` socket in a browser, so none of its fast path is bundled. Every socket
  * is listened to through `addEventListener` or its `on*` properties, and closed with `close()`.
  */
-import type { EmitterSink } from './emitter-socket.js';
 
-/** Never a `ws` socket in a browser. @returns false. */
-export function listenEmitter(_socket: object, _sink: EmitterSink): boolean {
-  return false;
-}
+/**
+ * Never a `ws` socket in a browser. A constant, so that a bundler folds the callers' tests and
+ * drops the calls to the functions below.
+ */
+export const EMITTER_SOCKETS = false;
 
-/** Never a `ws` socket in a browser. @returns false. */
-export function unlistenEmitter(_socket: object): boolean {
-  return false;
-}
-
-/** Never a `ws` socket in a browser. @returns false. */
-export function terminateEmitter(_socket: object): boolean {
-  return false;
-}
-
-/** Never a `ws` socket in a browser. @returns 0. */
-export function emitterBacklog(_socket: object): number {
-  return 0;
-}
+// Never called (EMITTER_SOCKETS is asked first). Values, not functions, so that none is bundled.
+export const listenEmitter = undefined;
+export const unlistenEmitter = undefined;
+export const terminateEmitter = undefined;
+export const emitterBacklog = undefined;

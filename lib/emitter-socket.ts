@@ -60,8 +60,11 @@ function isEmitterSocket(socket: object): socket is EmitterSocket {
 /*
  * The `ws` package's fast path, for Node. Browser bundles get `emitter-socket.browser.ts` in its
  * place (the package's `browser` field maps one to the other): no `ws` socket exists there, so
- * every function below answers "not a ws socket" and the code above is left out of the bundle.
+ * `EMITTER_SOCKETS` is false, and a bundler drops the calls below and the code above.
  */
+
+/** Whether a socket here may be a `ws` one: callers ask this before calling the functions below. */
+export const EMITTER_SOCKETS = true;
 
 /**
  * Listens to a `ws` socket through its emitter events (cheaper than its DOM-style ones, which wrap

@@ -1,4 +1,4 @@
-import { emitterBacklog, listenEmitter, terminateEmitter, unlistenEmitter } from './emitter-socket.js';
+import { EMITTER_SOCKETS, emitterBacklog, listenEmitter, terminateEmitter, unlistenEmitter } from './emitter-socket.js';
 import { NotImplementedError } from './errors.js';
 import type { SocketEventType } from './events.js';
 
@@ -81,8 +81,8 @@ export interface NativeEventSink {
 // Listen for 'error' first: a ws socket with no error listener crashes the process.
 const TYPES: readonly SocketEventType[] = ['error', 'open', 'message', 'close'];
 
-/** What {@link unlisten} needs to remove the listeners {@link listen} added: nothing for `ws`'s shared ones. */
-export type Listening = readonly NativeListener[] | undefined;
+/** What {@link unlisten} needs to remove the listeners {@link listen} added: what removes them, or nothing for `ws`'s shared ones. */
+export type Listening = (() => void) | undefined;
 
 /**
  * Listens to every event of a socket, 'error' first, whichever way it dispatches them: `ws`'s
@@ -93,37 +93,31 @@ export type Listening = readonly NativeListener[] | undefined;
  * @throws TypeError for an object that offers none of the three ways.
  */
 export function listen(socket: WebSocketLike, sink: NativeEventSink): Listening {
-  if (listenEmitter(socket, sink)) return undefined;
-  const target = hasEventTarget(socket);
+  if (EMITTER_SOCKETS && listenEmitter(socket, sink)) return undefined;
+  const target = typeof socket.addEventListener == 'function' && typeof socket.removeEventListener == 'function';
   if (!target && !('onmessage' in socket)) {
     throw new TypeError(
       'reactive-websocket: the WebSocketCtor made an object with neither addEventListener nor onmessage; pass a WebSocket constructor.',
     );
   }
+  const handlers = socket as unknown as Record<string, NativeListener | null>;
   // One listener per type, so an event dispatched without a `type` is still known.
-  return TYPES.map((type) => {
+  const listeners = TYPES.map((type) => {
     const listener: NativeListener = (event) => sink.handle(type, event ?? {});
     if (target) socket.addEventListener!(type, listener);
-    else (socket as unknown as Handlers)[`on${type}`] = listener;
+    else handlers[`on${type}`] = listener;
     return listener;
   });
+  return () =>
+    TYPES.forEach((type, i) => {
+      if (target) socket.removeEventListener!(type, listeners[i]);
+      else handlers[`on${type}`] = null;
+    });
 }
 
 /** Removes every listener {@link listen} added to a socket. */
 export function unlisten(socket: WebSocketLike, listening: Listening): void {
-  if (unlistenEmitter(socket) || listening === undefined) return;
-  const target = hasEventTarget(socket);
-  TYPES.forEach((type, i) => {
-    if (target) socket.removeEventListener!(type, listening[i]);
-    else (socket as unknown as Handlers)[`on${type}`] = null;
-  });
-}
-
-/** A socket's `on*` properties, by name. */
-type Handlers = Record<string, NativeListener | null>;
-
-function hasEventTarget(socket: WebSocketLike): boolean {
-  return typeof socket.addEventListener === 'function' && typeof socket.removeEventListener === 'function';
+  if (!(EMITTER_SOCKETS && unlistenEmitter(socket))) listening?.();
 }
 
 /**
@@ -132,7 +126,7 @@ function hasEventTarget(socket: WebSocketLike): boolean {
  */
 export function terminate(socket: WebSocketLike, code?: number, reason?: string): unknown {
   try {
-    if (!terminateEmitter(socket)) socket.close(code, reason);
+    if (!(EMITTER_SOCKETS && terminateEmitter(socket))) socket.close(code, reason);
     return undefined;
   } catch (error) {
     return error;
@@ -147,7 +141,7 @@ export function terminate(socket: WebSocketLike, code?: number, reason?: string)
  * ticks, never per message.
  */
 export function outgoingBacklog(socket: WebSocketLike): number {
-  return socket.bufferedAmount + emitterBacklog(socket);
+  return socket.bufferedAmount + (EMITTER_SOCKETS ? emitterBacklog(socket) : 0);
 }
 
 /** What the runtime said about an error event, if anything (browsers say nothing). */

@@ -12,22 +12,24 @@ export class Queue<Out> implements Outgoing<Out> {
   /** The values held with their encoded bytes, oldest first. */
   protected held: Array<[value: Out, data: WebSocketData]> = [];
   #socket: WebSocketLike | undefined;
+  readonly #encode: (value: Out) => WebSocketData;
+  readonly #keep: ((data: WebSocketData) => WebSocketData) | undefined;
 
   /**
    * @param encode - the serializer, checked: it throws for a value that cannot be sent.
    * @param keep - what is held of a value's bytes; as they are by default, as RxJS holds them.
    */
-  constructor(
-    private readonly encode: (value: Out) => WebSocketData,
-    private readonly keep: (data: WebSocketData) => WebSocketData = (data) => data,
-  ) {}
+  constructor(encode: (value: Out) => WebSocketData, keep?: (data: WebSocketData) => WebSocketData) {
+    this.#encode = encode;
+    this.#keep = keep;
+  }
 
   /** Encodes a value and sends it to the open socket, or holds it. @throws what the serializer throws. */
   send(value: Out): void {
-    const data = this.encode(value);
+    const data = this.#encode(value);
     // A socket the server has begun to close (readyState 2) would drop it: hold it for the next one.
     if (this.#socket?.readyState === OPEN && !this.held.length) this.#socket.send(data as string);
-    else this.held.push([value, this.keep(data)]);
+    else this.held.push([value, this.#keep ? this.#keep(data) : data]);
   }
 
   /** Sends what is held, in order, and from now on sends straight to `socket`. */
@@ -45,17 +47,16 @@ export class Queue<Out> implements Outgoing<Out> {
 /** The queue as a `ReactiveWebSocket` built without `buffer()` uses it: with what the socket reports of its outgoing path. */
 export class SocketQueue<Out> extends Queue<Out> implements SocketOutgoing<Out> {
   #writable = false;
+  readonly #writableChanged: (writable: boolean) => void;
 
   /**
    * @param encode - the serializer, checked: it throws for a value that cannot be sent.
    * @param writableChanged - told each time {@link SocketQueue.writable} changes.
    */
-  constructor(
-    encode: (value: Out) => WebSocketData,
-    private readonly writableChanged: (writable: boolean) => void,
-  ) {
+  constructor(encode: (value: Out) => WebSocketData, writableChanged: (writable: boolean) => void) {
     // The bytes as they are now: the caller may write to a buffer after send(), as WebSocket.send allows.
     super(encode, snapshot);
+    this.#writableChanged = writableChanged;
   }
 
   /** Whether a value sent now goes straight to a socket. */
@@ -96,6 +97,6 @@ export class SocketQueue<Out> extends Queue<Out> implements SocketOutgoing<Out> 
   #publish(writable: boolean): void {
     if (this.#writable === writable) return;
     this.#writable = writable;
-    this.writableChanged(writable);
+    this.#writableChanged(writable);
   }
 }

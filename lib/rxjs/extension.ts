@@ -23,7 +23,7 @@ export interface Extension<In, Out> {
    * policy says, reporting each socket's `open` and every message, and `close` (or `error`) only
    * when it ends for good. It may throw as the constructor does.
    */
-  connect(options: ConnectionOptions, observer: ConnectionObserver): ConnectionLike;
+  connect(options: ConnectionOptions, observer: ExtensionObserver): ConnectionLike;
   /** A message was decoded. @returns whether subscribers get it (a heartbeat reply is kept from them). */
   received(value: In): boolean;
   /**
@@ -34,5 +34,11 @@ export interface Extension<In, Out> {
   track(subMsg: () => unknown, unsubMsg: () => unknown, subscriber: Subscriber<unknown>): () => void;
 }
 
-/** @internal What a `ConnectionLike` closed while it had no socket passes to `close`: no close happened, so `closeObserver` is not told. */
-export const NO_SOCKET: NativeEvent = Object.freeze({ type: 'close', code: 1000, reason: '', wasClean: true });
+/**
+ * @internal Who hears what a `ConnectionLike` does: as a connection's observer, except that `close`
+ * gets no event when it ended while it had no socket, as no close happened then.
+ */
+export interface ExtensionObserver extends Omit<ConnectionObserver, 'close'> {
+  /** It ended for good: the last close event, or `undefined` when no socket closed. */
+  close(event: NativeEvent | undefined): void;
+}

@@ -2,7 +2,7 @@ import type { Subscriber } from 'rxjs';
 import { reconnect as reconnectFeature, type ReconnectConfig, type ReconnectEvent } from '../reconnect.js';
 import { mergeFeatures, type FeatureSlots } from '../feature.js';
 import type { WebSocketData } from '../codec.js';
-import type { Connection, ConnectionObserver, ConnectionOptions } from '../connection.js';
+import type { Connection, ConnectionOptions } from '../connection.js';
 import { Engine, type AttemptTarget } from '../engine.js';
 import { resolveDeliveryConfig, type DeliveryConfig } from '../delivery.js';
 import type { ClosedBy, ReconnectError } from '../errors.js';
@@ -14,7 +14,7 @@ import { askSafely, reportError } from '../report.js';
 import { Sender } from '../sender.js';
 import { redactUrl } from '../url.js';
 import { EXTENSION, type CloseEventLike, type EventObserver, type ExtensionContext, type WebSocketSubjectConfig } from './config.js';
-import { NO_SOCKET, type ConnectionLike, type Extension } from './extension.js';
+import type { ConnectionLike, Extension, ExtensionObserver } from './extension.js';
 import type { Outgoing } from '../feature.js';
 import { Queue } from '../queue.js';
 import { check } from '../check.js';
@@ -159,7 +159,7 @@ class Resilience<In, Out> implements Extension<In, Out> {
           });
   }
 
-  connect(options: ConnectionOptions, observer: ConnectionObserver): ConnectionLike {
+  connect(options: ConnectionOptions, observer: ExtensionObserver): ConnectionLike {
     const engine = new ResilientEngine(this, options, observer);
     return {
       get socket() {
@@ -236,12 +236,10 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
   // The runtime's last close event, for the subscribers when the end comes.
   #lastClose: NativeEvent | undefined;
   readonly #options: ConnectionOptions;
+  readonly #resilience: Resilience<In, Out>;
+  readonly #observer: ExtensionObserver;
 
-  constructor(
-    private readonly resilience: Resilience<In, Out>,
-    options: ConnectionOptions,
-    private readonly observer: ConnectionObserver,
-  ) {
+  constructor(resilience: Resilience<In, Out>, options: ConnectionOptions, observer: ExtensionObserver) {
     const { settings, context } = resilience;
     super(
       {
@@ -253,6 +251,8 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
       },
       redactUrl(context.url),
     );
+    this.#resilience = resilience;
+    this.#observer = observer;
     this.#options = options;
     this.start();
   }
@@ -262,52 +262,52 @@ class ResilientEngine<In, Out> extends Engine<In, Out> {
   }
 
   protected encode(value: Out): WebSocketData {
-    return this.resilience.context.encode(value);
+    return this.#resilience.context.encode(value);
   }
 
   protected opened(connection: Connection): void {
-    this.resilience.attach(connection.socket);
-    this.observer.open(connection);
+    this.#resilience.attach(connection.socket);
+    this.#observer.open(connection);
   }
 
   protected received(event: NativeEvent): void {
-    this.observer.message(event);
+    this.#observer.message(event);
   }
 
   protected stopSending(connection: Connection): void {
-    this.resilience.detach(connection.socket);
+    this.#resilience.detach(connection.socket);
   }
 
   protected failed(_error: Error, event?: NativeEvent): void {
     // Without reconnect, the runtime's error event errors the subscribers, as in RxJS; with it, the close that follows decides.
-    if (event !== undefined && !this.resilience.settings.features.reconnect) this.observer.error(event);
+    if (event !== undefined && !this.#resilience.settings.features.reconnect) this.#observer.error(event);
   }
 
   /** A throwing constructor errors the subscribers with what it threw, as in RxJS, and ends the share. */
   protected override constructorThrew(error: unknown): void {
-    this.observer.error(error as NativeEvent);
+    this.#observer.error(error as NativeEvent);
     this.requestClose();
   }
 
   protected closed(_close: SocketCloseEvent, event: NativeEvent | undefined, final: boolean): void {
     if (final) this.#lastClose = event;
-    else this.resilience.context.closeObserver?.next(event as CloseEventLike);
+    else this.#resilience.context.closeObserver?.next(event as CloseEventLike);
   }
 
   protected reconnecting(next: ReconnectEvent): void {
-    this.resilience.settings.reconnectObserver?.next(next);
+    this.#resilience.settings.reconnectObserver?.next(next);
   }
 
   protected finishing(_closedBy: ClosedBy, gaveUp: ReconnectError | undefined): void {
     const last = this.#lastClose;
     if (gaveUp === undefined) {
-      // Closed by the client while waiting to reconnect there is no socket, and no close to tell of.
-      this.observer.close(last ?? NO_SOCKET);
+      // Closed by the client while waiting to reconnect there is no socket, and no close to tell of: `last` is undefined then.
+      this.#observer.close(last);
       return;
     }
     // closeObserver hears of the last close before the subscribers of the end, as of every other.
-    if (last !== undefined) this.resilience.context.closeObserver?.next(last);
-    this.observer.error(gaveUp);
+    if (last !== undefined) this.#resilience.context.closeObserver?.next(last);
+    this.#observer.error(gaveUp);
   }
 
   protected finished(): void {}

@@ -1,4 +1,4 @@
-import { Observable, type Observer, type Subscriber, type SubscriptionLike } from 'rxjs';
+import { Observable, Subject, type Observer, type Subscriber, type SubscriptionLike } from 'rxjs';
 import { ObjectUnsubscribedError } from './object-unsubscribed-error.js';
 import type { WebSocketData } from '../codec.js';
 import { Connection } from '../connection.js';
@@ -6,7 +6,7 @@ import type { NativeEvent, WebSocketConstructor, WebSocketLike } from '../native
 import { reportError } from '../report.js';
 import { request, type RequestOptions } from '../request.js';
 import { resolveSubjectConfig, EXTENSION, type ExtendedConfig, type MessageEventLike, type WebSocketSubjectConfig } from './config.js';
-import { NO_SOCKET, type ConnectionLike, type Extension } from './extension.js';
+import type { ConnectionLike, Extension } from './extension.js';
 import type { Outgoing } from '../feature.js';
 import { Queue } from '../queue.js';
 
@@ -15,14 +15,13 @@ import { Queue } from '../queue.js';
  * calls it the output). With `resilient({ reconnect })`, one share outlives many sockets.
  */
 interface Share<In> {
-  subscribers: ReadonlyArray<Subscriber<In>>;
+  /** Tells every subscriber of the share, and nothing more once ended; when none is left observing, the socket closes. */
+  readonly output: Subject<In>;
   connection?: ConnectionLike;
   /** Whether a socket has opened and the outgoing path writes to it. */
   open?: boolean;
   /** The client closed it: its close ends it. */
   stopped?: boolean;
-  /** Its subscribers have been completed or errored. */
-  done?: boolean;
   /** A close asked for before the socket opened, done once it opens and has sent what was queued, as RxJS does. */
   after?: readonly [code: number, reason: string | undefined];
 }
@@ -81,10 +80,8 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    * @throws NotImplementedError when no `WebSocketCtor` is given and the runtime has no `WebSocket`.
    */
   constructor(urlOrConfig: string | URL | WebSocketSubjectConfig<In, Out>) {
-    // `this` cannot be named before super() returns; subscribers arrive later, through the holder.
-    const holder: { subject?: WebSocketSubject<In, Out> } = {};
-    super((subscriber) => holder.subject!.#join(subscriber));
-    holder.subject = this;
+    // Subscribers arrive after super() has returned, so `this` is there when the arrow reads it.
+    super((subscriber) => this.#join(subscriber));
     const [config, WebSocketCtor] = resolveSubjectConfig(urlOrConfig);
     this.#config = config;
     this.#WebSocketCtor = WebSocketCtor;
@@ -171,7 +168,43 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
    * here so that existing calls keep compiling whatever `Out` is.
    */
   multiplex(subMsg: () => unknown, unsubMsg: () => unknown, messageFilter: (value: In) => boolean): Observable<In> {
-    return this.#topic(subMsg, messageFilter, unsubMsg);
+    return new Observable<In>((subscriber) => {
+      let sent = false;
+      let untrack: (() => void) | undefined;
+      // Listen first, so that no reply is missed.
+      const inner = this.subscribe({
+        next: (value) => {
+          try {
+            if (messageFilter(value)) subscriber.next(value);
+          } catch (error) {
+            subscriber.error(error);
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      // Added before anything can throw, so that it runs whatever happens; it sends unsubMsg() first,
+      // so that it goes out before the socket closes when this was the last subscriber.
+      subscriber.add(() => {
+        untrack?.();
+        try {
+          if (sent && !this.#unsubscribed) this.next(unsubMsg() as Out);
+        } catch (error) {
+          // The subscription is over: there is no one left to tell.
+          reportError(error);
+        }
+        inner.unsubscribe();
+      });
+      // No socket could be made: the subscriber has its error already.
+      if (subscriber.closed) return;
+      const extension = this.#extension;
+      if (extension) {
+        untrack = extension.track(subMsg, unsubMsg, subscriber);
+        return;
+      }
+      this.next(subMsg() as Out);
+      sent = true;
+    });
   }
 
   /**
@@ -212,74 +245,30 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
     return request({ send: (value: Out) => this.next(value), messages$: this }, message, options);
   }
 
-  /** `multiplex`: a subscription to the subject that sends `subMsg()` first and `unsubMsg()` when it ends. */
-  #topic(subMsg: () => unknown, filter: (value: In) => boolean, unsubMsg: () => unknown): Observable<In> {
-    return new Observable<In>((subscriber) => {
-      let sent = false;
-      const tracking: { untrack?: (() => void) | undefined } = {};
-      // Listen first, so that no reply is missed.
-      const inner = this.subscribe({
-        next: (value) => {
-          try {
-            if (filter(value)) subscriber.next(value);
-          } catch (error) {
-            subscriber.error(error);
-          }
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      // Added before anything can throw, so that it runs whatever happens; it sends unsubMsg() first,
-      // so that it goes out before the socket closes when this was the last subscriber.
-      subscriber.add(() => {
-        tracking.untrack?.();
-        try {
-          if (sent && !this.#unsubscribed) this.next(unsubMsg() as Out);
-        } catch (error) {
-          // The subscription is over: there is no one left to tell.
-          reportError(error);
-        }
-        inner.unsubscribe();
-      });
-      // No socket could be made: the subscriber has its error already.
-      if (subscriber.closed) return;
-      const extension = this.#extension;
-      if (extension) {
-        tracking.untrack = extension.track(subMsg, unsubMsg, subscriber);
-        return;
-      }
-      this.next(subMsg() as Out);
-      sent = true;
-    });
-  }
-
   #join(subscriber: Subscriber<In>): () => void {
     if (this.#unsubscribed) throw new ObjectUnsubscribedError();
-    let share = this.#share;
-    if (share) share.subscribers = [...share.subscribers, subscriber];
-    else this.#connect((share = this.#share = { subscribers: [subscriber] }));
+    const joined = this.#share;
+    const share = joined ?? (this.#share = { output: new Subject<In>() });
+    // Before connecting: a constructor that throws errors this subscriber too.
+    share.output.subscribe(subscriber);
+    if (!joined) this.#connect(share);
     return () => {
-      share.subscribers = share.subscribers.filter((other) => other !== subscriber);
-      if (!share.subscribers.length && share === this.#share) this.#stop(share);
+      // The output has let this subscriber go already: RxJS runs teardowns in the order they were added.
+      if (!share.output.observed && share === this.#share) this.#stop(share);
     };
   }
 
-  /** Completes a share's subscribers, or errors them with `error` when one is given. */
+  /** Completes a share's subscribers, or errors them with `error` when one is given; a later call does nothing. */
   #end(share: Share<In>, error?: unknown): void {
-    if (share.done) return;
-    share.done = true;
     if (share === this.#share) this.#share = undefined;
-    for (const subscriber of share.subscribers) {
-      if (error === undefined) subscriber.complete();
-      else subscriber.error(error);
-    }
-    share.subscribers = [];
+    if (error === undefined) share.output.complete();
+    else share.output.error(error);
   }
 
   #connect(share: Share<In>): void {
-    const { url, protocol, binaryType, openObserver, closeObserver } = this.#config;
-    const deserializer =
-      this.#config.deserializer?.bind(this.#config) ?? ((event: MessageEventLike): In => JSON.parse(event.data as string) as In);
+    const config = this.#config;
+    const { url, protocol, binaryType, openObserver, closeObserver } = config;
+    const deserializer = config.deserializer?.bind(config) ?? ((event: MessageEventLike): In => JSON.parse(event.data as string) as In);
     const extension = this.#extension;
     // RxJS leaves an empty protocol out of the constructor call too.
     const options = { WebSocketCtor: this.#WebSocketCtor, url: url as string, protocols: protocol || undefined, binaryType };
@@ -299,14 +288,15 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
           this.#stop(share);
           return this.#end(share, error);
         }
-        if (extension?.received(value) !== false) for (const subscriber of share.subscribers) subscriber.next(value);
+        if (extension?.received(value) !== false) share.output.next(value);
       },
       error: (event: NativeEvent) => this.#end(share, event),
-      close: (event: NativeEvent) => {
+      // No event: the connection ended while it had no socket, so no close happened to tell closeObserver of.
+      close: (event: NativeEvent | undefined) => {
         this.#detach(share);
-        if (event !== NO_SOCKET) closeObserver?.next(event);
+        if (event) closeObserver?.next(event);
         // A close the client started completes, however the peer answered (or failed to, in time).
-        this.#end(share, event.wasClean || share.stopped ? undefined : event);
+        this.#end(share, !event || event.wasClean || share.stopped ? undefined : event);
       },
     };
     try {
