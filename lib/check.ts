@@ -1,9 +1,14 @@
 /** The checks every module's options go through, and how values are named in their messages. */
 
+/** The runtime's tag for a value's class: `Object`, `Array`, `ArrayBuffer`, `Blob`, … (also across realms, unlike `instanceof`). */
+export function tagOf(value: unknown): string {
+  return Object.prototype.toString.call(value).slice(8, -1);
+}
+
 /** A short name for a value's type, for error messages (`null`, `undefined`, `object (Object)`, `function`). */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'object') return `object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  if (typeof value === 'object') return `object (${tagOf(value)})`;
   return typeof value;
 }
 

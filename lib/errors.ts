@@ -1,3 +1,5 @@
+import { tagOf } from './check.js';
+
 /**
  * Thrown where the runtime has no `WebSocket` and none was passed as `WebSocketCtor`.
  *
@@ -281,7 +283,7 @@ export function preview(data: unknown): string {
   }
   if (data !== null && typeof data === 'object') {
     const size = (data as { byteLength?: unknown; size?: unknown }).byteLength ?? (data as { size?: unknown }).size;
-    const kind = Object.prototype.toString.call(data).slice(8, -1);
+    const kind = tagOf(data);
     return typeof size === 'number' ? `${kind} of ${count(size, 'byte')}` : kind;
   }
   return typeof data;
