@@ -20,7 +20,7 @@ export function describeType(value: unknown): string {
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'symbol') return value.toString();
+  // String() names a symbol too (only implicit conversion throws for one).
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
   return describeType(value);
 }

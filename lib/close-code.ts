@@ -48,6 +48,7 @@ export function utf8ByteLength(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
+// String() names a symbol too (only implicit conversion throws for one).
 function formatValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'symbol' ? value.toString() : String(value);
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
