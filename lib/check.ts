@@ -18,11 +18,16 @@ export function describeType(value: unknown): string {
  * function's source, never an object's contents).
  */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  if (typeof value === 'string') return quote(value, 64);
   if (typeof value === 'bigint') return `${value}n`;
   // String() names a symbol too (only implicit conversion throws for one).
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
   return describeType(value);
+}
+
+/** A string in double quotes, as JSON writes it, cut after `max` characters with an ellipsis. */
+export function quote(text: string, max: number): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
 
 /** @throws RangeError (TypeError for a value that is not a number) saying what the field must be. */
