@@ -1,9 +1,14 @@
 /** The checks every module's options go through, and how values are named in their messages. */
 
+/** The runtime's tag for a value's class: `Object`, `Array`, `ArrayBuffer`, `Blob`, … (also across realms, unlike `instanceof`). */
+export function tagOf(value: unknown): string {
+  return Object.prototype.toString.call(value).slice(8, -1);
+}
+
 /** A short name for a value's type, for error messages (`null`, `undefined`, `object (Object)`, `function`). */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'object') return `object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  if (typeof value === 'object') return `object (${tagOf(value)})`;
   return typeof value;
 }
 
@@ -13,11 +18,16 @@ export function describeType(value: unknown): string {
  * function's source, never an object's contents).
  */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  if (typeof value === 'string') return quote(value, 64);
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'symbol') return value.toString();
+  // String() names a symbol too (only implicit conversion throws for one).
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
   return describeType(value);
+}
+
+/** A string in double quotes, as JSON writes it, cut after `max` characters with an ellipsis. */
+export function quote(text: string, max: number): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
 
 /** @throws RangeError (TypeError for a value that is not a number) saying what the field must be. */

@@ -1,4 +1,4 @@
-import { describeType } from './check.js';
+import { describeType, tagOf } from './check.js';
 import { sentence } from './errors.js';
 import { callForSend } from './report.js';
 import type { SocketMessageEvent } from './events.js';
@@ -40,8 +40,8 @@ export function isWebSocketData(value: unknown): value is WebSocketData {
   if (typeof value === 'string') return true;
   if (value === null || typeof value !== 'object') return false;
   if (ArrayBuffer.isView(value)) return true;
-  const tag = Object.prototype.toString.call(value);
-  return tag === '[object ArrayBuffer]' || tag === '[object Blob]' || tag === '[object File]';
+  const tag = tagOf(value);
+  return tag === 'ArrayBuffer' || tag === 'Blob' || tag === 'File';
 }
 
 /**
@@ -52,7 +52,7 @@ export function isWebSocketData(value: unknown): value is WebSocketData {
 export function snapshot(data: WebSocketData): WebSocketData {
   if (typeof data === 'string') return data;
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return (data as ArrayBuffer).slice(0);
+  if (tagOf(data) === 'ArrayBuffer') return (data as ArrayBuffer).slice(0);
   return data;
 }
 

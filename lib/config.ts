@@ -167,19 +167,16 @@ export interface Target {
 
 /**
  * The URL and subprotocols for the next attempt: the fixed ones, or what the providers return
- * (then a promise when either returns one). A provider that throws, or a URL or subprotocol a
- * browser would reject (SyntaxError), gives a rejected promise: reported on a later turn, since
- * at construction nobody listens to `error$` yet.
+ * (then a promise when either returns one).
+ * @throws what a provider throws, and SyntaxError for a URL or subprotocol a browser would reject
+ *   (rejecting the promise instead when there is one). The engine counts either as a failed attempt,
+ *   reported on a later turn, since at construction nobody listens to `error$` yet.
  */
 export function resolveTarget(config: Pick<ResolvedConfig<unknown, unknown>, 'url' | 'protocols'>): Target | PromiseLike<Target> {
-  try {
-    const url = typeof config.url === 'function' ? config.url() : config.url;
-    const offered = typeof config.protocols === 'function' ? config.protocols() : config.protocols;
-    if (isPromiseLike(url) || isPromiseLike(offered)) return Promise.all([url, offered]).then(([u, p]) => toTarget(u, p));
-    return toTarget(url, offered);
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error), { cause: error }));
-  }
+  const url = typeof config.url === 'function' ? config.url() : config.url;
+  const offered = typeof config.protocols === 'function' ? config.protocols() : config.protocols;
+  if (isPromiseLike(url) || isPromiseLike(offered)) return Promise.all([url, offered]).then(([u, p]) => toTarget(u, p));
+  return toTarget(url, offered);
 }
 
 function toTarget(url: string | URL, protocols: string | readonly string[] | undefined): Target {

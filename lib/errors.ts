@@ -1,3 +1,5 @@
+import { quote, tagOf } from './check.js';
+
 /**
  * Thrown where the runtime has no `WebSocket` and none was passed as `WebSocketCtor`.
  *
@@ -271,17 +273,14 @@ function advice(status: number | undefined, said: string | undefined): string {
   return `The server answered the handshake with HTTP ${status} instead of 101 Switching Protocols: check the URL and what the server expects`;
 }
 
-const PREVIEW_CHARS = 1024;
-
 /** A short, safe description of message data for error messages. */
 export function preview(data: unknown): string {
   if (typeof data === 'string') {
-    const cut = data.length > PREVIEW_CHARS ? `${data.slice(0, PREVIEW_CHARS)}…` : data;
-    return `text of ${count(data.length, 'character')}: ${JSON.stringify(cut)}`;
+    return `text of ${count(data.length, 'character')}: ${quote(data, 1024)}`;
   }
   if (data !== null && typeof data === 'object') {
     const size = (data as { byteLength?: unknown; size?: unknown }).byteLength ?? (data as { size?: unknown }).size;
-    const kind = Object.prototype.toString.call(data).slice(8, -1);
+    const kind = tagOf(data);
     return typeof size === 'number' ? `${kind} of ${count(size, 'byte')}` : kind;
   }
   return typeof data;

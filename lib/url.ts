@@ -1,18 +1,14 @@
 /** The URL schemes a socket accepts; `http:` and `https:` are mapped to `ws:` and `wss:`. */
 export const ACCEPTED_SCHEMES: readonly string[] = ['ws:', 'wss:', 'http:', 'https:'];
 
-const SCHEME_MAP: Readonly<Record<string, string>> = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' };
-
 /**
  * Replaces the user name and password of a URL with `***`, for error messages and logs.
  * Works on strings that do not parse as URLs, too, and on a URL written without its `ws://`.
  */
 export function redactUrl(url: string | URL): string {
-  const text = String(url);
-  // Greedy up to the last '@' of the authority: a password may itself contain '@'.
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-  // Without '//', "user:pw@host:8080" parses with the scheme "user:"; its password still must not show.
-  return text.replace(/^[^/?#]*@/, '***@');
+  // Greedy up to the last '@' of the authority: a password may itself contain '@'. Without '//',
+  // "user:pw@host:8080" parses with the scheme "user:"; its password still must not show.
+  return String(url).replace(/^([a-z][a-z\d+.-]*:\/\/)?[^/?#]*@/i, '$1***@');
 }
 
 // A server address written without ws://: host:port, or localhost or an IP address with or without
@@ -60,8 +56,7 @@ export function normalizeUrl(input: string | URL, base?: string): string {
       )
     );
   }
-  const scheme = SCHEME_MAP[url.protocol];
-  if (scheme === undefined) {
+  if (!ACCEPTED_SCHEMES.includes(url.protocol)) {
     throw (
       missingScheme(input, url.protocol) ??
       new SyntaxError(
@@ -75,7 +70,7 @@ export function normalizeUrl(input: string | URL, base?: string): string {
       `reactive-websocket: ${JSON.stringify(redactUrl(url))} has a fragment (#…), which WebSocket URLs may not have. Remove it.`,
     );
   }
-  url.protocol = scheme;
+  url.protocol = url.protocol.replace('http', 'ws');
   return url.href;
 }
 
