@@ -43,9 +43,23 @@ export function validateClose(code: unknown, reason: unknown): void {
   }
 }
 
-/** The length of a string encoded as UTF-8, lone surrogates counting as U+FFFD (3 bytes), as `TextEncoder` writes them. */
+/** The length of a string encoded as UTF-8, lone surrogates counting as U+FFFD (3 bytes), as encoders write them. */
 export function utf8ByteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
 // String() names a symbol too (only implicit conversion throws for one).
