@@ -15,8 +15,10 @@ import { Queue } from '../queue.js';
  * calls it the output). With `resilient({ reconnect })`, one share outlives many sockets.
  */
 interface Share<In> {
-  /** Tells every subscriber of the share, and nothing more once ended; when none is left observing, the socket closes. */
+  /** Tells every subscriber of the share; once ended, it tells nothing more. */
   readonly output: Subject<In>;
+  /** How many subscribers it has: the last to leave closes the socket. */
+  count: number;
   connection?: ConnectionLike;
   /** Whether a socket has opened and the outgoing path writes to it. */
   open?: boolean;
@@ -248,13 +250,13 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
   #join(subscriber: Subscriber<In>): () => void {
     if (this.#unsubscribed) throw new ObjectUnsubscribedError();
     const joined = this.#share;
-    const share = joined ?? (this.#share = { output: new Subject<In>() });
+    const share = joined ?? (this.#share = { output: new Subject<In>(), count: 0 });
+    share.count++;
     // Before connecting: a constructor that throws errors this subscriber too.
     share.output.subscribe(subscriber);
     if (!joined) this.#connect(share);
     return () => {
-      // The output has let this subscriber go already: RxJS runs teardowns in the order they were added.
-      if (!share.output.observed && share === this.#share) this.#stop(share);
+      if (!--share.count && share === this.#share) this.#stop(share);
     };
   }
 
