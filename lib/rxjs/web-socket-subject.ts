@@ -1,4 +1,4 @@
-import { Observable, Subject, type Observer, type Subscriber, type SubscriptionLike } from 'rxjs';
+import { Observable, type Observer, type Subscriber, type SubscriptionLike } from 'rxjs';
 import { ObjectUnsubscribedError } from './object-unsubscribed-error.js';
 import type { WebSocketData } from '../codec.js';
 import { Connection } from '../connection.js';
@@ -15,10 +15,7 @@ import { Queue } from '../queue.js';
  * calls it the output). With `resilient({ reconnect })`, one share outlives many sockets.
  */
 interface Share<In> {
-  /** Tells every subscriber of the share; once ended, it tells nothing more. */
-  readonly output: Subject<In>;
-  /** How many subscribers it has: the last to leave closes the socket. */
-  count: number;
+  subscribers: ReadonlyArray<Subscriber<In>>;
   connection?: ConnectionLike;
   /** Whether a socket has opened and the outgoing path writes to it. */
   open?: boolean;
@@ -249,22 +246,24 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
 
   #join(subscriber: Subscriber<In>): () => void {
     if (this.#unsubscribed) throw new ObjectUnsubscribedError();
-    const joined = this.#share;
-    const share = joined ?? (this.#share = { output: new Subject<In>(), count: 0 });
-    share.count++;
-    // Before connecting: a constructor that throws errors this subscriber too.
-    share.output.subscribe(subscriber);
-    if (!joined) this.#connect(share);
+    let share = this.#share;
+    if (share) share.subscribers = [...share.subscribers, subscriber];
+    else this.#connect((share = this.#share = { subscribers: [subscriber] }));
     return () => {
-      if (!--share.count && share === this.#share) this.#stop(share);
+      share.subscribers = share.subscribers.filter((other) => other !== subscriber);
+      if (!share.subscribers.length && share === this.#share) this.#stop(share);
     };
   }
 
-  /** Completes a share's subscribers, or errors them with `error` when one is given; a later call does nothing. */
+  /** Completes a share's subscribers, or errors them with `error` when one is given; once, as they are taken from it first. */
   #end(share: Share<In>, error?: unknown): void {
     if (share === this.#share) this.#share = undefined;
-    if (error === undefined) share.output.complete();
-    else share.output.error(error);
+    const { subscribers } = share;
+    share.subscribers = [];
+    for (const subscriber of subscribers) {
+      if (error === undefined) subscriber.complete();
+      else subscriber.error(error);
+    }
   }
 
   #connect(share: Share<In>): void {
@@ -290,7 +289,7 @@ export class WebSocketSubject<In, Out = In> extends Observable<In> implements Ob
           this.#stop(share);
           return this.#end(share, error);
         }
-        if (extension?.received(value) !== false) share.output.next(value);
+        if (extension?.received(value) !== false) for (const subscriber of share.subscribers) subscriber.next(value);
       },
       error: (event: NativeEvent) => this.#end(share, event),
       // No event: the connection ended while it had no socket, so no close happened to tell closeObserver of.
