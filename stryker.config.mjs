@@ -25,9 +25,24 @@ const modules = [
   'feature',
   'sender',
   'delivery',
+  'request',
+  'rxjs/config',
+  'rxjs/resilience',
+  'rxjs/web-socket-subject',
+  'rxjs/object-unsubscribed-error',
 ];
-/** Unit specs of the same modules kept in files of their own (native-socket.spec.ts also covers emitter-socket). */
-const extraSpecs = ['heartbeat-upload', 'facade-unbind', 'messages', 'binary-copy', 'state-machine', 'safety-net', 'feature-merge'];
+/** Unit specs of the same modules kept in files of their own (native-socket.spec.ts also covers emitter-socket; rxjs/config has none: web-socket-subject.spec.ts covers it). */
+const extraSpecs = [
+  'heartbeat-upload',
+  'facade-unbind',
+  'messages',
+  'binary-copy',
+  'state-machine',
+  'safety-net',
+  'feature-merge',
+  // request() through the drop-in's subject, with lib/request.ts.
+  'rxjs/request',
+];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

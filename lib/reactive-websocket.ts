@@ -29,7 +29,9 @@ export interface ReactiveWebSocketConfig<In = unknown, Out = unknown> extends Re
 }
 
 // The defaults, made once and shared by every socket that takes them, as most do.
-let defaults: { reconnect: AnySocketFeature; buffer: AnySocketFeature; both?: FeatureSlots<never, never> } | undefined;
+let defaults:
+  | { reconnect: AnySocketFeature; buffer: AnySocketFeature; both?: FeatureSlots<never, never>; bufferOnly?: FeatureSlots<never, never> }
+  | undefined;
 
 /** The one place that names every feature: how this socket's config keys become them. */
 const FEATURE_KEYS: FeatureKeys = {
@@ -40,16 +42,13 @@ const FEATURE_KEYS: FeatureKeys = {
       reconnect: SocketFeature<In, Out>;
       buffer: SocketFeature<In, Out>;
       both?: FeatureSlots<In, Out>;
+      bufferOnly?: FeatureSlots<In, Out>;
     };
     const { use, reconnect: reconnectKey, buffer: bufferKey, heartbeat: heartbeatKey, delivery: deliveryKey } = config;
-    if (
-      use === undefined &&
-      reconnectKey === undefined &&
-      bufferKey === undefined &&
-      heartbeatKey === undefined &&
-      deliveryKey === undefined
-    ) {
-      return (shared.both ??= mergeFeatures([shared.reconnect, shared.buffer]));
+    if (use === undefined && bufferKey === undefined && heartbeatKey === undefined && deliveryKey === undefined) {
+      // The defaults, with reconnect on or off: their merged features are shared too.
+      if (reconnectKey === undefined || reconnectKey === true) return (shared.both ??= mergeFeatures([shared.reconnect, shared.buffer]));
+      if (reconnectKey === false) return (shared.bufferOnly ??= mergeFeatures([shared.buffer]));
     }
     const used = mergeFeatures(use);
     const keyed: Array<SocketFeature<In, Out>> = [asFeature(used)];
