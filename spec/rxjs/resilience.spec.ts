@@ -52,7 +52,11 @@ describe('resilient()', () => {
     expect(() => resilient({ url: 'ws://x', reconnect: { initialDelay: -1 } })).toThrow(/reconnect\.initialDelay must be/);
     expect(() => resilient({ url: 'ws://x', buffer: { limit: 0 } })).toThrow(/buffer\.limit must be/);
     expect(() => resilient({ url: 'ws://x', heartbeat: { interval: 0, timeout: 1, message: 'ping' } })).toThrow(/heartbeat\.interval/);
-    expect(() => resilient(null as never)).toThrow(TypeError);
+    for (const config of [null, 'ws://x', 5]) {
+      expect(() => resilient(config as never)).toThrow(
+        new TypeError(`reactive-websocket: resilient() takes a config such as { url, reconnect: true }, not ${String(config)}.`),
+      );
+    }
     for (const connectTimeout of [0, -1, Number.NaN, '5000' as never]) {
       expect(() => resilient({ url: 'ws://x', connectTimeout })).toThrow(/connectTimeout must be a number of ms above 0, or Infinity/);
     }
@@ -65,6 +69,32 @@ describe('resilient()', () => {
     const seen = record(subject({}));
     MockSocket.last.closed(1006, '', false);
     expect(seen.error).toMatchObject({ code: 1006 });
+  });
+});
+
+describe('without buffer or delivery', () => {
+  it('holds every value sent before the socket opens, unbounded, as RxJS does', () => {
+    const ws = subject<Update, number>();
+    record(ws);
+    for (let i = 0; i < 1500; i++) ws.next(i);
+    MockSocket.last.open();
+    expect(MockSocket.last.sentJson).toHaveLength(1500);
+  });
+});
+
+describe('a constructor that throws', () => {
+  it('errors the subscribers with what it threw, and ends: no socket, no timer, no attempt after', () => {
+    const failure = new Error('no socket');
+    const Failing = jest.fn(function Failing() {
+      throw failure;
+    });
+    const ws = subject({ WebSocketCtor: Failing as unknown as WebSocketConstructor, reconnect: NOW });
+    const seen = record(ws);
+    jest.runOnlyPendingTimers();
+    expect(seen.error).toBe(failure);
+    expect(Failing).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(60_000);
+    expect(Failing).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -189,6 +219,54 @@ describe('reconnect', () => {
     expect(seen.error).toBeUndefined();
     jest.runOnlyPendingTimers();
     expect(MockSocket.made).toHaveLength(2);
+  });
+});
+
+describe('callbacks that throw', () => {
+  let reported: unknown[];
+  beforeEach(() => {
+    reported = [];
+    (globalThis as { reportError?: unknown }).reportError = (error: unknown) => reported.push(error);
+  });
+  afterEach(() => {
+    delete (globalThis as { reportError?: unknown }).reportError;
+  });
+
+  it('hands subscribers a message whose isPong threw, and reports the throw', () => {
+    const failure = new Error('no isPong');
+    const ws = subject({
+      heartbeat: {
+        interval: 1000,
+        timeout: 1000,
+        message: { ping: true },
+        isPong: () => {
+          throw failure;
+        },
+      },
+    });
+    const seen = record(ws);
+    MockSocket.last.open();
+    MockSocket.last.receiveJson({ topic: 'a', pong: true });
+    expect(seen.values).toEqual([{ topic: 'a', pong: true }]);
+    expect(reported).toEqual([failure]);
+  });
+
+  it('reports an unsubMsg that throws as a topic ends, and still closes the socket after the last subscriber', () => {
+    const failure = new Error('no unsub');
+    const ws = subject({ reconnect: NOW });
+    const seen = record(
+      ws.multiplex(
+        () => ({ sub: 'a' }),
+        () => {
+          throw failure;
+        },
+        () => true,
+      ),
+    );
+    MockSocket.last.open();
+    seen.subscription.unsubscribe();
+    expect(reported).toEqual([failure]);
+    expect(MockSocket.last.closes).toHaveLength(1);
   });
 });
 

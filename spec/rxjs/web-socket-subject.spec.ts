@@ -484,6 +484,84 @@ describe('multiplex', () => {
   });
 });
 
+describe('multiplex when things go wrong', () => {
+  type Update = { topic: string; value: number };
+
+  it('errors its subscribers with the close event when the socket closes uncleanly', () => {
+    const ws = subject<Update, unknown>();
+    const a = record(
+      ws.multiplex(
+        () => ({ sub: 'a' }),
+        () => ({ unsub: 'a' }),
+        () => true,
+      ),
+    );
+    MockSocket.last.open();
+    const close = MockSocket.last.closed(1006, '', false);
+    expect(a.error).toBe(close);
+    expect(a.completed).toBe(false);
+  });
+
+  it('calls no subMsg when no socket could be made: its subscriber has the constructor’s error', () => {
+    const failure = new Error('no socket');
+    const ws = subject<Update, unknown>({
+      WebSocketCtor: function Failing() {
+        throw failure;
+      } as unknown as WebSocketConstructor,
+    });
+    const subMsg = jest.fn(() => ({ sub: 'a' }));
+    const a = record(
+      ws.multiplex(
+        subMsg,
+        () => ({ unsub: 'a' }),
+        () => true,
+      ),
+    );
+    expect(a.error).toBe(failure);
+    expect(subMsg).not.toHaveBeenCalled();
+  });
+
+  it('reports an unsubMsg that throws as the subscription ends, and still leaves the socket', () => {
+    const reported: unknown[] = [];
+    (globalThis as { reportError?: unknown }).reportError = (error: unknown) => reported.push(error);
+    try {
+      const ws = subject<Update, unknown>();
+      const failure = new Error('no unsub');
+      const a = record(
+        ws.multiplex(
+          () => ({ sub: 'a' }),
+          () => {
+            throw failure;
+          },
+          () => true,
+        ),
+      );
+      MockSocket.last.open();
+      a.subscription.unsubscribe();
+      expect(reported).toEqual([failure]);
+      expect(MockSocket.last.closes).toEqual([[1000, undefined]]);
+    } finally {
+      delete (globalThis as { reportError?: unknown }).reportError;
+    }
+  });
+});
+
+describe('the constructor the config names', () => {
+  it('leaves alone an onmessage the socket already has', () => {
+    const handler = (): void => undefined;
+    const made: Array<{ onmessage?: unknown }> = [];
+    class WithHandler extends MockSocket {
+      constructor(...args: unknown[]) {
+        super(...args);
+        (this as { onmessage?: unknown }).onmessage = handler;
+        made.push(this as { onmessage?: unknown });
+      }
+    }
+    record(subject({ WebSocketCtor: WithHandler as unknown as WebSocketConstructor }));
+    expect(made[0].onmessage).toBe(handler);
+  });
+});
+
 describe('request', () => {
   type Reply = { id: number; result?: number };
 
