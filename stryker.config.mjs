@@ -1,4 +1,4 @@
-// Mutation testing of the small modules, the connection primitive and the engine: `npm run mutate` (not part of
+// Mutation testing of the small modules, the connection primitive, the engine, the features and the drop-in: `npm run mutate` (not part of
 // `npm test`; it takes over an hour on 2 cores). The composed core (session.ts,
 // reactive-websocket.ts) is covered by the integration specs instead.
 import baseJestConfig from './jest.config.js';
